@@ -1,0 +1,6 @@
+export * from './broker';
+export * from './errors';
+export * from './topology';
+export * from './outbox';
+export * from './handle-once';
+export * from './broker-tables.migration';

@@ -1,0 +1,370 @@
+import * as amqp from 'amqplib';
+import { IsInt } from 'class-validator';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { createEnvelope, defineEvent, EventEnvelope, Subscription } from '@fidelis/contracts';
+import { openServiceDatabase } from '@fidelis/database';
+import {
+  Broker,
+  BrokerOptions,
+  BrokerTables1764240000000,
+  BrokerUnavailableError,
+  EVENTS_EXCHANGE,
+  handleOnce,
+  Outbox,
+} from '@fidelis/broker';
+import { eventually } from '../../../test/support/eventually';
+import {
+  DATABASE_URL,
+  deleteQueues,
+  queueCounts,
+  RABBITMQ_URL,
+  rabbitmqctl,
+  uniqueName,
+  withRabbitMqStopped,
+} from '../../../test/support/infrastructure';
+
+class CountedPayload {
+  @IsInt()
+  n: number;
+}
+
+const run = uniqueName('broker');
+const Counted = defineEvent(`test-${run}`, 'Counted', 1, CountedPayload);
+const subscription = (name: string): Subscription<CountedPayload> => ({
+  queue: `${run}.${name}`,
+  event: Counted,
+});
+
+const brokers: Broker[] = [];
+const queues: string[] = [];
+
+function newBroker(
+  sub: Subscription<CountedPayload>,
+  options: Partial<BrokerOptions> = {},
+): Broker {
+  queues.push(sub.queue);
+  const broker = new Broker({
+    url: RABBITMQ_URL,
+    service: 'messaging',
+    subscriptions: [sub],
+    retryDelaysMs: [150, 300],
+    confirmTimeoutMs: 3_000,
+    ...options,
+  });
+  brokers.push(broker);
+  return broker;
+}
+
+const counted = (n: number) => createEnvelope(Counted, { n });
+
+/** A broker-independent peek at a queue, as an operator would look at it. */
+async function drain(queue: string): Promise<amqp.GetMessage[]> {
+  const connection = await amqp.connect(RABBITMQ_URL);
+  const channel = await connection.createChannel();
+  const messages: amqp.GetMessage[] = [];
+  for (;;) {
+    const message = await channel.get(queue, { noAck: true });
+    if (!message) break;
+    messages.push(message);
+  }
+  await connection.close();
+  return messages;
+}
+
+afterEach(async () => {
+  await Promise.all(brokers.splice(0).map((broker) => broker.close()));
+});
+
+afterAll(async () => {
+  await deleteQueues(queues);
+});
+
+describe('Broker against the real RabbitMQ', () => {
+  it('declares a durable topic exchange and durable quorum queues, each with a dead-letter queue', async () => {
+    const sub = subscription('topology');
+    const broker = newBroker(sub);
+    await broker.start();
+
+    const exchanges = await rabbitmqctl('list_exchanges', 'name', 'type', 'durable');
+    expect(exchanges).toMatch(new RegExp(`${EVENTS_EXCHANGE}\\s+topic\\s+true`));
+    expect(await queueCounts(sub.queue)).toMatchObject({ type: 'quorum', durable: true });
+    expect(await queueCounts(`${sub.queue}.dlq`)).toMatchObject({ type: 'quorum', durable: true });
+    expect(await queueCounts(`${sub.queue}.retry`)).toMatchObject({ durable: true });
+  });
+
+  it('publishes persistent messages and resolves once the broker confirmed them', async () => {
+    const sub = subscription('persistent');
+    const broker = newBroker(sub);
+    await broker.start();
+    const event = counted(1);
+
+    await broker.publish(event, Counted.routingKey);
+
+    const [message] = await drain(sub.queue);
+    expect(message.properties.deliveryMode).toBe(2);
+    expect(message.properties.messageId).toBe(event.eventId);
+    expect(JSON.parse(message.content.toString())).toEqual(event);
+  });
+
+  it('reports a publish that no queue is bound to as failed', async () => {
+    const broker = newBroker(subscription('unroutable'));
+    await broker.start();
+    await expect(broker.publish(counted(1), 'nobody.listens.v1')).rejects.toThrow(
+      BrokerUnavailableError,
+    );
+  });
+
+  it('acks a message only after its handler finished, and holds at most `prefetch` at once', async () => {
+    const sub = subscription('prefetch');
+    const broker = newBroker(sub, { prefetch: 3 });
+    let running = 0;
+    let mostAtOnce = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: number[] = [];
+    broker.consume(sub, async (event) => {
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await gate;
+      handled.push(event.payload.n);
+      running -= 1;
+    });
+    await broker.start();
+    for (let n = 0; n < 10; n += 1) await broker.publish(counted(n), Counted.routingKey);
+
+    await eventually(() => expect(running).toBe(3));
+    // The broker's queue statistics are refreshed every few seconds.
+    await eventually(
+      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 3, ready: 7 }),
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+
+    release();
+    await eventually(() => expect(handled).toHaveLength(10));
+    expect(mostAtOnce).toBe(3);
+    await eventually(
+      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+  });
+
+  it('retries a transient failure after a delay, counting attempts, until the handler succeeds', async () => {
+    const sub = subscription('retry');
+    const broker = newBroker(sub);
+    const attempts: number[] = [];
+    broker.consume(sub, async () => {
+      attempts.push(Date.now());
+      if (attempts.length < 3) throw new Error('database hiccup');
+    });
+    await broker.start();
+    await broker.publish(counted(1), Counted.routingKey);
+
+    await eventually(() => expect(attempts).toHaveLength(3));
+    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(140);
+    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(290);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(attempts).toHaveLength(3);
+    expect((await drain(`${sub.queue}.dlq`)).length).toBe(0);
+  });
+
+  it('dead-letters a message that still fails after its retries, with the attempt count and error', async () => {
+    const sub = subscription('exhausted');
+    const broker = newBroker(sub);
+    let calls = 0;
+    broker.consume(sub, async () => {
+      calls += 1;
+      throw new Error('always broken');
+    });
+    await broker.start();
+    const event = counted(7);
+    await broker.publish(event, Counted.routingKey);
+
+    const dead = await eventually(async () => {
+      const messages = await drain(`${sub.queue}.dlq`);
+      expect(messages).toHaveLength(1);
+      return messages[0];
+    });
+    expect(calls).toBe(3);
+    expect(dead.properties.messageId).toBe(event.eventId);
+    expect(dead.properties.headers?.['x-attempt']).toBe(2);
+    expect(dead.properties.headers?.['x-error']).toBe('always broken');
+    expect(JSON.parse(dead.content.toString())).toEqual(event);
+  });
+
+  it('dead-letters a payload that fails validation at once, without calling the handler', async () => {
+    const sub = subscription('invalid');
+    const broker = newBroker(sub);
+    let calls = 0;
+    broker.consume(sub, async () => {
+      calls += 1;
+    });
+    await broker.start();
+    const invalid = { ...counted(1), payload: { n: 'not a number' } } as unknown as EventEnvelope;
+    await broker.publish(invalid, Counted.routingKey);
+    await broker.publish(counted(2), Counted.routingKey);
+
+    const dead = await eventually(async () => {
+      const messages = await drain(`${sub.queue}.dlq`);
+      expect(messages).toHaveLength(1);
+      return messages[0];
+    });
+    expect(String(dead.properties.headers?.['x-error'])).toContain('payload.n');
+    expect(dead.properties.headers?.['x-attempt']).toBeUndefined();
+    await eventually(() => expect(calls).toBe(1));
+  });
+});
+
+class CreateEffects1764240000001 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const schema = (queryRunner.connection.options as { schema: string }).schema;
+    await queryRunner.query(`CREATE TABLE "${schema}".effects (n int NOT NULL)`);
+  }
+  async down(): Promise<void> {}
+}
+
+describe('Broker with a service database', () => {
+  const schema = uniqueName('broker_test');
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = await openServiceDatabase({
+      url: DATABASE_URL,
+      schema,
+      entities: [],
+      migrations: [BrokerTables1764240000000, CreateEffects1764240000001],
+    });
+  });
+
+  afterAll(async () => {
+    await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  const effects = async (): Promise<number[]> =>
+    (
+      (await dataSource.query(`SELECT n FROM "${schema}".effects ORDER BY n`)) as { n: number }[]
+    ).map((row) => row.n);
+
+  it('redelivers a message whose consumer lost its connection before acking, and its effect happens once', async () => {
+    const sub = subscription('crash-before-ack');
+    const broker = newBroker(sub);
+    let deliveries = 0;
+    let committedOnce!: () => void;
+    const committed = new Promise<void>((resolve) => (committedOnce = resolve));
+    let cut!: Promise<void>;
+    const once = handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
+      await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+    });
+    broker.consume(sub, async (event) => {
+      deliveries += 1;
+      await once(event);
+      if (deliveries === 1) {
+        // The effect is committed; the connection dies before the ack can be sent.
+        cut = rabbitmqctl('close_all_connections', 'test: crash before ack');
+        await cut;
+        committedOnce();
+      }
+    });
+    await broker.start();
+    await broker.publish(counted(42), Counted.routingKey);
+
+    await committed;
+    await eventually(() => expect(deliveries).toBe(2), { timeoutMs: 20_000 });
+    expect(await effects()).toEqual([42]);
+    await eventually(
+      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+  });
+
+  it('runs the effect once when a handler that crashed mid-transaction is retried', async () => {
+    const sub = subscription('crash-in-handler');
+    const broker = newBroker(sub);
+    let calls = 0;
+    broker.consume(
+      sub,
+      handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
+        calls += 1;
+        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+        if (calls === 1) throw new Error('crashed after writing, before commit');
+      }),
+    );
+    await broker.start();
+    await broker.publish(counted(43), Counted.routingKey);
+
+    await eventually(() => expect(calls).toBe(2));
+    await eventually(async () => expect(await effects()).toEqual([42, 43]));
+  });
+
+  it('keeps consuming after the server closes its connections, and loses nothing', async () => {
+    const sub = subscription('connections-closed');
+    const broker = newBroker(sub);
+    const seen = new Set<number>();
+    broker.consume(sub, async (event) => void seen.add(event.payload.n));
+    await broker.start();
+    await broker.publish(counted(1), Counted.routingKey);
+    await eventually(() => expect(seen.has(1)).toBe(true));
+
+    await rabbitmqctl('close_all_connections', 'test: server closes connections');
+    await eventually(() => expect(broker.connected).toBe(true), { timeoutMs: 20_000 });
+    await eventually(() => broker.publish(counted(2), Counted.routingKey));
+    await eventually(() => expect([...seen].sort()).toEqual([1, 2]));
+  });
+
+  it('survives RabbitMQ stopping and starting: a publish meanwhile fails, the outbox and consumers resume', async () => {
+    const sub = subscription('restart');
+    const broker = newBroker(sub);
+    const outbox = new Outbox(dataSource, broker, { schema, pollMs: 200 });
+    const seen: number[] = [];
+    broker.consume(sub, async (event) => void seen.push(event.payload.n));
+    await broker.start();
+    outbox.start();
+    try {
+      await broker.publish(counted(1), Counted.routingKey);
+      await eventually(() => expect(seen).toEqual([1]));
+
+      await withRabbitMqStopped(async () => {
+        await eventually(() => expect(broker.connected).toBe(false));
+        // Nothing is buffered in memory: the caller learns at once that the event is not safe.
+        await expect(broker.publish(counted(2), Counted.routingKey)).rejects.toThrow(
+          BrokerUnavailableError,
+        );
+        // What is committed to the outbox is certain to be published once the broker is back.
+        await dataSource.transaction((manager) => outbox.add(manager, Counted, counted(3)));
+        await outbox.flush();
+      });
+
+      await eventually(() => expect(seen).toEqual([1, 3]), { timeoutMs: 30_000 });
+      await broker.publish(counted(4), Counted.routingKey);
+      await eventually(() => expect(seen).toEqual([1, 3, 4]));
+      const left = (await dataSource.query(
+        `SELECT count(*)::int AS n FROM "${schema}".outbox`,
+      )) as {
+        n: number;
+      }[];
+      expect(left[0].n).toBe(0);
+    } finally {
+      await outbox.stop();
+    }
+  });
+
+  it('answers health pings over the broker, and says when its check fails', async () => {
+    const sub = subscription('health');
+    const responder = newBroker(sub, { service: 'routing' });
+    let healthy = true;
+    responder.respondToHealth(async () => {
+      if (!healthy) throw new Error('database down');
+    });
+    const asker = newBroker(sub, { service: 'gateway' });
+    await responder.start();
+    await asker.start();
+
+    await expect(asker.ping('routing')).resolves.toEqual({ service: 'routing', ok: true });
+    healthy = false;
+    await expect(asker.ping('routing')).resolves.toMatchObject({
+      ok: false,
+      detail: 'database down',
+    });
+    await expect(asker.ping('numbers', 300)).rejects.toThrow(/did not answer/);
+  });
+});

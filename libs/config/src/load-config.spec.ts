@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { commonEnvironment, ConfigError, loadConfig } from '.';
+
+describe('loadConfig', () => {
+  it('applies the defaults of the contract when nothing is set', () => {
+    const config = loadConfig(commonEnvironment, {});
+    expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/fidelis_sms');
+    expect(config.RABBITMQ_URL).toBe('amqp://guest:guest@127.0.0.1:5672');
+  });
+
+  it('refuses a bad variable with one line naming it and what is wrong', () => {
+    const load = () => loadConfig(commonEnvironment, { DATABASE_URL: 'mysql://x' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      /^Invalid environment: DATABASE_URL: must be a URL starting with postgres:/,
+    );
+    try {
+      load();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('names every bad variable at once', () => {
+    const schema = commonEnvironment.extend({ PORT: z.coerce.number().int().positive() });
+    expect(() =>
+      loadConfig(schema, { RABBITMQ_URL: 'http://x', PORT: 'abc', LOG_LEVEL: 'loud' }),
+    ).toThrow(/RABBITMQ_URL: .*; LOG_LEVEL: .*; PORT: /);
+  });
+});

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { EventDefinition } from './event-definition';
+
+/** Every message on the broker: the same envelope around a versioned payload. */
+export interface EventEnvelope<P = unknown> {
+  eventId: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  /** The id of the webhook or request that started the chain; every log line carries it. */
+  correlationId: string;
+  /** The eventId of the event whose handling produced this one; null for the first. */
+  causationId: string | null;
+  payload: P;
+}
+
+/** The envelope's own checks; the payload is checked against the event's class. */
+export function envelopeClass<P extends object>(definition: EventDefinition<P>) {
+  class Envelope implements EventEnvelope<P> {
+    @IsUUID()
+    eventId: string;
+
+    @IsIn([definition.type])
+    type: string;
+
+    @IsInt()
+    @Min(1)
+    @IsIn([definition.version])
+    version: number;
+
+    @IsISO8601({ strict: true })
+    occurredAt: string;
+
+    @IsString()
+    @IsNotEmpty()
+    correlationId: string;
+
+    @IsOptional()
+    @IsString()
+    causationId: string | null;
+
+    @IsObject()
+    @ValidateNested()
+    @Type(() => definition.payload)
+    payload: P;
+  }
+  return Envelope;
+}
+
+/** Starts a chain (a webhook, a request) or continues one (`cause` is the event being handled). */
+export function createEnvelope<P extends object>(
+  definition: EventDefinition<P>,
+  payload: P,
+  origin: { correlationId?: string; cause?: EventEnvelope } = {},
+): EventEnvelope<P> {
+  const eventId = randomUUID();
+  return {
+    eventId,
+    type: definition.type,
+    version: definition.version,
+    occurredAt: new Date().toISOString(),
+    correlationId: origin.cause?.correlationId ?? origin.correlationId ?? eventId,
+    causationId: origin.cause?.eventId ?? null,
+    payload,
+  };
+}

@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import * as amqp from 'amqplib';
+
+const run = promisify(execFile);
+
+/** The Postgres and RabbitMQ the tests use: the environment's, or the contract's defaults. */
+export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fidelis_test';
+
+/** A name no other test run uses, for schemas and queues. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+export async function rabbitmqctl(...args: string[]): Promise<string> {
+  const { stdout } = await run('rabbitmqctl', ['-q', ...args], { timeout: 60_000 });
+  return stdout;
+}
+
+export async function waitForRabbitMq(timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await amqp.connect(RABBITMQ_URL);
+      await connection.close();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** Stops the RabbitMQ application for the length of `fn`, and always starts it again. */
+export async function withRabbitMqStopped<T>(fn: () => Promise<T>): Promise<T> {
+  await rabbitmqctl('stop_app');
+  try {
+    return await fn();
+  } finally {
+    await rabbitmqctl('start_app');
+    await waitForRabbitMq();
+  }
+}
+
+/** Counts of a queue as the broker sees them, unacked included. */
+export async function queueCounts(
+  queue: string,
+): Promise<{ ready: number; unacked: number; type: string; durable: boolean }> {
+  const rows = JSON.parse(
+    await rabbitmqctl(
+      'list_queues',
+      'name',
+      'type',
+      'durable',
+      'messages_ready',
+      'messages_unacknowledged',
+      '--formatter',
+      'json',
+    ),
+  ) as {
+    name: string;
+    type: string;
+    durable: boolean;
+    messages_ready: number;
+    messages_unacknowledged: number;
+  }[];
+  const row = rows.find((candidate) => candidate.name === queue);
+  if (!row) throw new Error(`queue ${queue} does not exist`);
+  return {
+    ready: row.messages_ready,
+    unacked: row.messages_unacknowledged,
+    type: row.type,
+    durable: row.durable,
+  };
+}
+
+/** Deletes test queues (and their retry and dead-letter queues). */
+export async function deleteQueues(queues: string[]): Promise<void> {
+  const connection = await amqp.connect(RABBITMQ_URL);
+  const channel = await connection.createChannel();
+  for (const queue of queues) {
+    for (const name of [queue, `${queue}.retry`, `${queue}.dlq`]) await channel.deleteQueue(name);
+  }
+  await connection.close();
+}
