@@ -10,5 +10,7 @@ module.exports = {
   // Integration tests share one RabbitMQ and one Postgres, and some of them restart the broker:
   // running files one at a time keeps them from pulling the floor from under each other.
   maxWorkers: 1,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   testTimeout: 60000,
 };

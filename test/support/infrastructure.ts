@@ -6,7 +6,9 @@ import * as amqp from 'amqplib';
 const run = promisify(execFile);
 
 /** The Postgres and RabbitMQ the tests use: the environment's, or the contract's defaults. */
-export const RABBITMQ_URL = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const RABBITMQ_URL =
+  process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672/fidelis_test';
+export const RABBITMQ_VHOST = decodeURIComponent(new URL(RABBITMQ_URL).pathname.slice(1)) || '/';
 export const DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fidelis_test';
 
@@ -45,6 +47,32 @@ export async function withRabbitMqStopped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Has the server close every client connection of the tests' vhost, as a broker failover does. */
+export async function closeAllConnections(reason: string): Promise<void> {
+  await rabbitmqctl('close_all_connections', '-p', RABBITMQ_VHOST, reason);
+}
+
+/** The server-side ids of the connections open on the tests' vhost. */
+export async function connectionIds(): Promise<string[]> {
+  const out = await rabbitmqctl('list_connections', '-p', RABBITMQ_VHOST, 'pid');
+  return out.split('\n').filter((line) => line.startsWith('<'));
+}
+
+/** Stops Postgres for the length of `fn`, and always starts it again. */
+export async function withPostgresStopped<T>(fn: () => Promise<T>): Promise<T> {
+  const cluster = (await run('ls', ['/etc/postgresql'])).stdout.trim();
+  const pgctl = (action: string) =>
+    run('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', action], {
+      timeout: 60_000,
+    });
+  await pgctl('stop');
+  try {
+    return await fn();
+  } finally {
+    await pgctl('start');
+  }
+}
+
 /** Counts of a queue as the broker sees them, unacked included. */
 export async function queueCounts(
   queue: string,
@@ -52,6 +80,8 @@ export async function queueCounts(
   const rows = JSON.parse(
     await rabbitmqctl(
       'list_queues',
+      '-p',
+      RABBITMQ_VHOST,
       'name',
       'type',
       'durable',

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import {
-  EventDefinition,
   EventEnvelope,
   healthQueue,
   InvalidEventError,
@@ -16,8 +15,8 @@ import { assertTopology, deadLetterQueue, EVENTS_EXCHANGE, retryQueue } from './
 
 export interface BrokerOptions {
   url: string;
-  /** The service this process is; it answers health pings on its own queue. */
-  service: ServiceName;
+  /** Names the connection in RabbitMQ's management views. */
+  name: string;
   /** Every subscription of the system, declared on each connect. */
   subscriptions: Subscription[];
   /** Unacked messages one consumer may hold at a time. */
@@ -55,7 +54,7 @@ export class Broker {
   private readonly retryDelaysMs: number[];
   private readonly confirmTimeoutMs: number;
   private readonly consumers: Consumer[] = [];
-  private healthCheck?: () => Promise<void>;
+  private health?: { service: ServiceName; check: () => Promise<void> };
 
   private connection?: ChannelModel;
   private publishChannel?: ConfirmChannel;
@@ -81,15 +80,15 @@ export class Broker {
   consume<P extends object>(subscription: Subscription<P>, handler: EventHandler<P>): void {
     this.assertNotStarted();
     this.consumers.push({
-      subscription: subscription as Subscription,
+      subscription: subscription,
       handler: handler as EventHandler<object>,
     });
   }
 
   /** Answers pings on `health.<service>` with the result of `check` (e.g. the database answers). */
-  respondToHealth(check: () => Promise<void>): void {
+  respondToHealth(service: ServiceName, check: () => Promise<void>): void {
     this.assertNotStarted();
-    this.healthCheck = check;
+    this.health = { service, check };
   }
 
   private assertNotStarted(): void {
@@ -191,7 +190,7 @@ export class Broker {
     if (this.closing) return;
     try {
       const connection = await amqp.connect(this.options.url, {
-        clientProperties: { connection_name: this.options.service },
+        clientProperties: { connection_name: this.options.name },
         heartbeat: 5,
       });
       connection.on('error', (error: Error) =>
@@ -229,8 +228,8 @@ export class Broker {
     rpcChannel.on('close', failConnection);
     rpcChannel.on('error', () => undefined);
     await rpcChannel.consume(REPLY_TO, (message) => this.onPingReply(message), { noAck: true });
-    if (this.healthCheck) {
-      const queue = healthQueue(this.options.service);
+    if (this.health) {
+      const queue = healthQueue(this.health.service);
       await rpcChannel.assertQueue(queue, {
         durable: false,
         arguments: { 'x-message-ttl': 10_000 },
@@ -292,10 +291,7 @@ export class Broker {
     };
     let event: EventEnvelope<object>;
     try {
-      event = validateEvent(
-        definition as EventDefinition<object>,
-        JSON.parse(message.content.toString()),
-      );
+      event = validateEvent(definition, JSON.parse(message.content.toString()));
     } catch (error) {
       const reason = error instanceof InvalidEventError ? error.message : 'the body is not JSON';
       this.log.error({ ...ids, reason }, 'invalid message, dead-lettered');
@@ -362,10 +358,10 @@ export class Broker {
   }
 
   private async answerPing(channel: Channel, message: ConsumeMessage | null): Promise<void> {
-    if (!message?.properties.replyTo) return;
-    const reply: HealthReply = { service: this.options.service, ok: true };
+    if (!message?.properties.replyTo || !this.health) return;
+    const reply: HealthReply = { service: this.health.service, ok: true };
     try {
-      await this.healthCheck?.();
+      await this.health.check();
     } catch (error) {
       reply.ok = false;
       reply.detail = error instanceof Error ? error.message : String(error);

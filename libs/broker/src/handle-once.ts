@@ -20,11 +20,11 @@ export function handleOnce<P>(
   const table = `"${options.schema}".processed_events`;
   return async (event) => {
     const handled = await dataSource.transaction(async (manager) => {
-      const inserted = (await manager.query(
+      const inserted = await manager.query<unknown[]>(
         `INSERT INTO ${table} (consumer, event_id) VALUES ($1, $2)
          ON CONFLICT DO NOTHING RETURNING event_id`,
         [options.consumer, event.eventId],
-      )) as unknown[];
+      );
       if (inserted.length === 0) return false;
       await work(event, manager);
       return true;

@@ -47,7 +47,7 @@ export class Outbox {
 
   /** Publishes what is waiting: at once after a commit, and every `pollMs` for what a failure left. */
   start(): void {
-    this.timer ??= setInterval(() => this.flush(), this.pollMs);
+    this.timer ??= setInterval(() => void this.flush(), this.pollMs);
   }
 
   async stop(): Promise<void> {
@@ -87,11 +87,11 @@ export class Outbox {
   private async relayBatch(): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       // SKIP LOCKED: several instances of one service relay side by side without blocking.
-      const rows = (await manager.query(
+      const rows = await manager.query<OutboxRow[]>(
         `SELECT id, routing_key, envelope FROM ${this.table}
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.batchSize],
-      )) as OutboxRow[];
+      );
       if (rows.length === 0) return false;
       const results = await Promise.allSettled(
         rows.map((row) => this.broker.publish(row.envelope, row.routing_key)),
@@ -103,7 +103,7 @@ export class Outbox {
         ]);
       }
       const failure = results.find((result) => result.status === 'rejected');
-      if (failure) throw (failure as PromiseRejectedResult).reason;
+      if (failure) throw failure.reason;
       return rows.length === this.batchSize;
     });
   }

@@ -14,10 +14,13 @@ import {
 } from '@fidelis/broker';
 import { eventually } from '../../../test/support/eventually';
 import {
+  closeAllConnections,
+  connectionIds,
   DATABASE_URL,
   deleteQueues,
   queueCounts,
   RABBITMQ_URL,
+  RABBITMQ_VHOST,
   rabbitmqctl,
   uniqueName,
   withRabbitMqStopped,
@@ -45,7 +48,7 @@ function newBroker(
   queues.push(sub.queue);
   const broker = new Broker({
     url: RABBITMQ_URL,
-    service: 'messaging',
+    name: 'broker-test',
     subscriptions: [sub],
     retryDelaysMs: [150, 300],
     confirmTimeoutMs: 3_000,
@@ -85,7 +88,14 @@ describe('Broker against the real RabbitMQ', () => {
     const broker = newBroker(sub);
     await broker.start();
 
-    const exchanges = await rabbitmqctl('list_exchanges', 'name', 'type', 'durable');
+    const exchanges = await rabbitmqctl(
+      'list_exchanges',
+      '-p',
+      RABBITMQ_VHOST,
+      'name',
+      'type',
+      'durable',
+    );
     expect(exchanges).toMatch(new RegExp(`${EVENTS_EXCHANGE}\\s+topic\\s+true`));
     expect(await queueCounts(sub.queue)).toMatchObject({ type: 'quorum', durable: true });
     expect(await queueCounts(`${sub.queue}.dlq`)).toMatchObject({ type: 'quorum', durable: true });
@@ -241,9 +251,9 @@ describe('Broker with a service database', () => {
   });
 
   const effects = async (): Promise<number[]> =>
-    (
-      (await dataSource.query(`SELECT n FROM "${schema}".effects ORDER BY n`)) as { n: number }[]
-    ).map((row) => row.n);
+    (await dataSource.query<{ n: number }[]>(`SELECT n FROM "${schema}".effects ORDER BY n`)).map(
+      (row) => row.n,
+    );
 
   it('redelivers a message whose consumer lost its connection before acking, and its effect happens once', async () => {
     const sub = subscription('crash-before-ack');
@@ -251,17 +261,19 @@ describe('Broker with a service database', () => {
     let deliveries = 0;
     let committedOnce!: () => void;
     const committed = new Promise<void>((resolve) => (committedOnce = resolve));
-    let cut!: Promise<void>;
-    const once = handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
-      await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-    });
+    const once = handleOnce<CountedPayload>(
+      dataSource,
+      { schema, consumer: sub.queue },
+      async (event, manager) => {
+        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+      },
+    );
     broker.consume(sub, async (event) => {
       deliveries += 1;
       await once(event);
       if (deliveries === 1) {
         // The effect is committed; the connection dies before the ack can be sent.
-        cut = rabbitmqctl('close_all_connections', 'test: crash before ack');
-        await cut;
+        await closeAllConnections('test: crash before ack');
         committedOnce();
       }
     });
@@ -305,8 +317,16 @@ describe('Broker with a service database', () => {
     await broker.publish(counted(1), Counted.routingKey);
     await eventually(() => expect(seen.has(1)).toBe(true));
 
-    await rabbitmqctl('close_all_connections', 'test: server closes connections');
-    await eventually(() => expect(broker.connected).toBe(true), { timeoutMs: 20_000 });
+    const before = await connectionIds();
+    await closeAllConnections('test: server closes connections');
+    await eventually(
+      async () => {
+        const after = await connectionIds();
+        expect(after.length).toBeGreaterThan(0);
+        expect(after.filter((id) => before.includes(id))).toEqual([]);
+      },
+      { timeoutMs: 20_000 },
+    );
     await eventually(() => broker.publish(counted(2), Counted.routingKey));
     await eventually(() => expect([...seen].sort()).toEqual([1, 2]));
   });
@@ -337,11 +357,9 @@ describe('Broker with a service database', () => {
       await eventually(() => expect(seen).toEqual([1, 3]), { timeoutMs: 30_000 });
       await broker.publish(counted(4), Counted.routingKey);
       await eventually(() => expect(seen).toEqual([1, 3, 4]));
-      const left = (await dataSource.query(
+      const left = await dataSource.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM "${schema}".outbox`,
-      )) as {
-        n: number;
-      }[];
+      );
       expect(left[0].n).toBe(0);
     } finally {
       await outbox.stop();
@@ -350,12 +368,12 @@ describe('Broker with a service database', () => {
 
   it('answers health pings over the broker, and says when its check fails', async () => {
     const sub = subscription('health');
-    const responder = newBroker(sub, { service: 'routing' });
+    const responder = newBroker(sub);
     let healthy = true;
-    responder.respondToHealth(async () => {
+    responder.respondToHealth('routing', async () => {
       if (!healthy) throw new Error('database down');
     });
-    const asker = newBroker(sub, { service: 'gateway' });
+    const asker = newBroker(sub);
     await responder.start();
     await asker.start();
 

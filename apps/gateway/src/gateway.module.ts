@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ServiceModule } from '@fidelis/runtime';
+import { GATEWAY_CONFIG, GatewayConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { ReceivedWebhooks1764240000200 } from './migrations/1764240000200-received-webhooks';
+import { AcceptWebhookUseCase } from './webhooks/accept-webhook.use-case';
+import { TwilioSignatureGuard } from './webhooks/twilio-signature.guard';
+import { TwilioWebhooksController } from './webhooks/twilio-webhooks.controller';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ServiceModule.forRoot({
+          service: 'gateway',
+          databaseUrl: config.DATABASE_URL,
+          rabbitmqUrl: config.RABBITMQ_URL,
+          entities: [],
+          migrations: [ReceivedWebhooks1764240000200],
+        }),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [TwilioWebhooksController, HealthController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        AcceptWebhookUseCase,
+        TwilioSignatureGuard,
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Broker } from '@fidelis/broker';
+import { ServiceName, SERVICES } from '@fidelis/contracts';
+
+@ApiTags('Health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly broker: Broker,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the gateway process answers' })
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: 200 only when all five services answer over the broker' })
+  ready() {
+    return this.health.check(SERVICES.map((service) => () => this.answersOverBroker(service)));
+  }
+
+  private async answersOverBroker(service: ServiceName) {
+    const indicator = this.indicators.check(service);
+    try {
+      const reply = await this.broker.ping(service);
+      return reply.ok ? indicator.up() : indicator.down({ message: reply.detail });
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { loadConfig, commonEnvironment } from '@fidelis/config';
+import { eventually } from '../../../test/support/eventually';
+import { runService } from './run-service';
+
+describe('runService', () => {
+  it('refuses to start with one line naming the bad variable, and exits 1', async () => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation(() => undefined as never);
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      runService('routing', async () => {
+        loadConfig(commonEnvironment, { RABBITMQ_URL: 'localhost:5672' });
+        throw new Error('unreachable');
+      });
+      await eventually(() => expect(exit).toHaveBeenCalledWith(1));
+      expect(stderr).toHaveBeenCalledTimes(1);
+      expect(stderr.mock.calls[0][0]).toBe(
+        'routing: Invalid environment: RABBITMQ_URL: must be a URL starting with amqp:// or amqps://\n',
+      );
+    } finally {
+      exit.mockRestore();
+      stderr.mockRestore();
+    }
+  });
+});

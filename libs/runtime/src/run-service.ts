@@ -1,0 +1,40 @@
+import { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigError } from '@fidelis/config';
+import { ServiceName } from '@fidelis/contracts';
+import { rootLogger } from '@fidelis/logging';
+
+/**
+ * Boots a service process. A bad environment ends it with the one line that names the problem;
+ * any other failure at boot is logged and ends it too, so a supervisor can restart it.
+ */
+export function runService(
+  service: ServiceName,
+  boot: () => Promise<INestApplicationContext>,
+): void {
+  process.env.FIDELIS_SERVICE = service;
+  boot().then(
+    () => rootLogger().info(`${service} started`),
+    (error: unknown) => {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`${service}: ${error.message}\n`);
+      } else {
+        rootLogger().fatal({ err: error }, `${service} failed to start`);
+      }
+      process.exit(1);
+    },
+  );
+}
+
+/** A service without HTTP: its module with JSON logs and a clean stop on SIGTERM/SIGINT. */
+export async function createWorker(module: DynamicModule): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  return app;
+}
+
+export function runWorker(service: ServiceName, module: () => DynamicModule): void {
+  runService(service, () => createWorker(module()));
+}

@@ -1,0 +1,144 @@
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import {
+  Broker,
+  BrokerTables1764240000000,
+  handleOnce,
+  Outbox,
+  TransactionalHandler,
+} from '@fidelis/broker';
+import { ServiceName, Subscription, SUBSCRIPTIONS } from '@fidelis/contracts';
+import { openServiceDatabase } from '@fidelis/database';
+import { rootLogger } from '@fidelis/logging';
+
+export interface ServiceModuleOptions {
+  service: ServiceName;
+  databaseUrl: string;
+  rabbitmqUrl: string;
+  entities: MixedList<string | (new () => unknown) | EntitySchema>;
+  /** The service's own migrations; the broker's tables come first on their own. */
+  migrations: (new () => unknown)[];
+  /** Waits before retries of a failed message (the broker's defaults when absent). */
+  retryDelaysMs?: number[];
+}
+
+const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
+
+/**
+ * Registers a consumer whose effect happens once per event: the handler runs in a transaction
+ * of the service's database, and events it adds to the outbox are published after the commit.
+ */
+@Injectable()
+export class EventConsumers {
+  constructor(
+    @Inject(SERVICE_OPTIONS) private readonly options: ServiceModuleOptions,
+    private readonly dataSource: DataSource,
+    private readonly broker: Broker,
+    private readonly outbox: Outbox,
+  ) {}
+
+  register<P extends object>(subscription: Subscription<P>, work: TransactionalHandler<P>): void {
+    const handler = handleOnce<P>(
+      this.dataSource,
+      {
+        schema: this.options.service,
+        consumer: subscription.queue,
+        afterCommit: () => void this.outbox.flush(),
+      },
+      work,
+    );
+    this.broker.consume(subscription, handler);
+  }
+}
+
+/** Starts the broker once every consumer is registered; closes everything in order on shutdown. */
+@Injectable()
+class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly broker: Broker,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.broker.start();
+    this.outbox.start();
+    void this.outbox.flush();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.broker.close();
+    await this.outbox.stop();
+    await this.dataSource.destroy();
+  }
+}
+
+/**
+ * What every service has: JSON logs, its own schema migrated at boot, the broker (answering
+ * health pings with a database check), the outbox and idempotent consumers.
+ */
+@Global()
+@Module({})
+export class ServiceModule {
+  static forRoot(options: ServiceModuleOptions): DynamicModule {
+    return {
+      module: ServiceModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: rootLogger(),
+            autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
+            quietReqLogger: true,
+          },
+        }),
+      ],
+      providers: [
+        { provide: SERVICE_OPTIONS, useValue: options },
+        {
+          provide: DataSource,
+          useFactory: () =>
+            openServiceDatabase({
+              url: options.databaseUrl,
+              schema: options.service,
+              entities: options.entities,
+              migrations: [BrokerTables1764240000000, ...options.migrations],
+            }),
+        },
+        {
+          provide: Broker,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => {
+            const broker = new Broker({
+              url: options.rabbitmqUrl,
+              name: options.service,
+              subscriptions: Object.values(SUBSCRIPTIONS),
+              retryDelaysMs: options.retryDelaysMs,
+            });
+            broker.respondToHealth(options.service, async () => {
+              await dataSource.query('SELECT 1');
+            });
+            return broker;
+          },
+        },
+        {
+          provide: Outbox,
+          inject: [DataSource, Broker],
+          useFactory: (dataSource: DataSource, broker: Broker) =>
+            new Outbox(dataSource, broker, { schema: options.service }),
+        },
+        EventConsumers,
+        ServiceLifecycle,
+      ],
+      exports: [DataSource, Broker, Outbox, EventConsumers],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './base-url-request-client';
+export * from './create-twilio-client';
+export * from './emulator-credentials';
+export * from './signature';

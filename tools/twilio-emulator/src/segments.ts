@@ -1,0 +1,34 @@
+/** GSM 03.38 basic character set: one septet each. */
+const GSM7_BASIC = new Set(
+  Array.from(
+    '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
+      '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+  ),
+);
+/** GSM 03.38 extension table: an escape plus the character, two septets each. */
+const GSM7_EXTENSION = new Set(Array.from('^{}\\[~]|€\f'));
+
+/**
+ * How many SMS segments a body takes, as carriers count them: GSM-7 160 alone / 153 when
+ * concatenated, otherwise UCS-2 70 / 67. A character never straddles two segments.
+ */
+export function countSegments(body: string): number {
+  const chars = Array.from(body);
+  const gsm = chars.every((c) => GSM7_BASIC.has(c) || GSM7_EXTENSION.has(c));
+  const units = gsm
+    ? chars.map((c) => (GSM7_EXTENSION.has(c) ? 2 : 1))
+    : chars.map((c) => c.length); // UTF-16 code units: 2 for characters outside the BMP
+  const [single, concatenated] = gsm ? [160, 153] : [70, 67];
+  const total = units.reduce((sum, u) => sum + u, 0);
+  if (total <= single) return 1;
+  let segments = 1;
+  let used = 0;
+  for (const u of units) {
+    if (used + u > concatenated) {
+      segments += 1;
+      used = 0;
+    }
+    used += u;
+  }
+  return segments;
+}
