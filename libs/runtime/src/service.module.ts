@@ -98,6 +98,15 @@ export class ServiceModule {
             logger: rootLogger(),
             autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
             quietReqLogger: true,
+            // Method and path only: headers carry tokens, and query strings may too.
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                path: req.url.split('?')[0],
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
           },
         }),
       ],
