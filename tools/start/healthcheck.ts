@@ -4,7 +4,7 @@
  */
 import { Broker } from '@fidelis/broker';
 import { commonEnvironment, loadConfig } from '@fidelis/config';
-import { ServiceName, SERVICES, SUBSCRIPTIONS } from '@fidelis/contracts';
+import { ping, ServiceName, SERVICES, SUBSCRIPTIONS } from '@fidelis/contracts';
 
 async function main(): Promise<number> {
   const service = process.argv[2] as ServiceName;
@@ -22,9 +22,9 @@ async function main(): Promise<number> {
   const timeout = setTimeout(() => process.exit(1), 10_000);
   await broker.start();
   try {
-    const reply = await broker.ping(service, 3_000);
-    process.stdout.write(`${JSON.stringify(reply)}\n`);
-    return reply.ok ? 0 : 1;
+    await broker.request(ping(service), {}, 3_000);
+    process.stdout.write(`${service}: ok\n`);
+    return 0;
   } catch (error) {
     process.stdout.write(`${service}: ${String(error)}\n`);
     return 1;

@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import {
+  DomainError,
+  ErrorCode,
   EventEnvelope,
-  healthQueue,
   InvalidEventError,
+  RequestDefinition,
+  rpcQueue,
   ServiceName,
   Subscription,
   validateEvent,
+  validateObject,
 } from '@fidelis/contracts';
-import { logger, runWithCorrelation } from '@fidelis/logging';
+import { currentCorrelation, logger, runWithCorrelation } from '@fidelis/logging';
 import { BrokerUnavailableError, PermanentError } from './errors';
 import { assertTopology, deadLetterQueue, EVENTS_EXCHANGE, retryQueue } from './topology';
 
@@ -29,11 +33,11 @@ export interface BrokerOptions {
 
 export type EventHandler<P> = (event: EventEnvelope<P>) => Promise<void>;
 
-export interface HealthReply {
-  service: string;
-  ok: boolean;
-  detail?: string;
-}
+export type RequestHandler<Req, Res> = (request: Req) => Promise<Res>;
+
+type Reply =
+  | { ok: true; result: unknown }
+  | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
 interface Consumer {
   subscription: Subscription;
@@ -54,13 +58,13 @@ export class Broker {
   private readonly retryDelaysMs: number[];
   private readonly confirmTimeoutMs: number;
   private readonly consumers: Consumer[] = [];
-  private health?: { service: ServiceName; check: () => Promise<void> };
+  private served?: { service: ServiceName; handlers: Map<string, RequestHandler<object, unknown>> };
 
   private connection?: ChannelModel;
   private publishChannel?: ConfirmChannel;
   private rpcChannel?: Channel;
   private readonly returned = new Set<string>();
-  private readonly pendingPings = new Map<string, (reply: HealthReply) => void>();
+  private readonly pendingRequests = new Map<string, (reply: Reply) => void>();
   private started = false;
   private closing = false;
   private reconnectTimer?: NodeJS.Timeout;
@@ -85,11 +89,20 @@ export class Broker {
     });
   }
 
-  /** Answers pings on `health.<service>` with the result of `check` (e.g. the database answers). */
-  respondToHealth(service: ServiceName, check: () => Promise<void>): void {
+  /** Answers a request on `rpc.<service>`; its payload is validated before `handler` sees it. */
+  handle<Req extends object, Res>(
+    definition: RequestDefinition<Req, Res>,
+    handler: RequestHandler<Req, Res>,
+  ): void {
     this.assertNotStarted();
-    this.health = { service, check };
+    if (this.served && this.served.service !== definition.service) {
+      throw new Error(`this broker already serves ${this.served.service}`);
+    }
+    this.served ??= { service: definition.service, handlers: new Map() };
+    this.servedDefinitions.set(definition.name, definition as RequestDefinition<object, unknown>);
+    this.served.handlers.set(definition.name, handler as RequestHandler<object, unknown>);
   }
+  private readonly servedDefinitions = new Map<string, RequestDefinition<object, unknown>>();
 
   private assertNotStarted(): void {
     if (this.started) throw new Error('register consumers before Broker.start()');
@@ -120,26 +133,47 @@ export class Broker {
     });
   }
 
-  /** Asks a service whether it is alive and well; rejects when it does not answer in time. */
-  async ping(service: ServiceName, timeoutMs = 2_000): Promise<HealthReply> {
+  /**
+   * Asks the service that owns `definition` and resolves with its answer; rejects with its
+   * DomainError, or with SERVICE_UNAVAILABLE when nobody answers within `timeoutMs`.
+   */
+  async request<Req extends object, Res>(
+    definition: RequestDefinition<Req, Res>,
+    payload: Req,
+    timeoutMs = 10_000,
+  ): Promise<Res> {
     const channel = this.rpcChannel;
-    if (!channel) throw new BrokerUnavailableError('not connected to RabbitMQ');
+    if (!channel) throw new DomainError('SERVICE_UNAVAILABLE', 'not connected to RabbitMQ');
     const correlationId = randomUUID();
-    return new Promise<HealthReply>((resolve, reject) => {
+    const reply = await new Promise<Reply>((resolve) => {
       const timer = setTimeout(() => {
-        this.pendingPings.delete(correlationId);
-        reject(new Error(`${service} did not answer within ${timeoutMs} ms`));
+        this.pendingRequests.delete(correlationId);
+        resolve({
+          ok: false,
+          error: {
+            code: 'SERVICE_UNAVAILABLE',
+            message: `${definition.service} did not answer within ${timeoutMs} ms`,
+          },
+        });
       }, timeoutMs);
-      this.pendingPings.set(correlationId, (reply) => {
+      this.pendingRequests.set(correlationId, (answer) => {
         clearTimeout(timer);
-        resolve(reply);
+        resolve(answer);
       });
-      channel.sendToQueue(healthQueue(service), Buffer.from('{}'), {
+      channel.sendToQueue(rpcQueue(definition.service), Buffer.from(JSON.stringify(payload)), {
         correlationId,
         replyTo: REPLY_TO,
+        type: definition.name,
+        // A question nobody picked up in time is not worth answering any more.
         expiration: String(timeoutMs),
+        headers: currentCorrelation()
+          ? { 'x-correlation-id': currentCorrelation()?.correlationId }
+          : {},
       });
     });
+    if (!reply.ok)
+      throw new DomainError(reply.error.code, reply.error.message, reply.error.details);
+    return reply.result as Res;
   }
 
   private async publishRaw(
@@ -227,15 +261,14 @@ export class Broker {
     const rpcChannel = await connection.createChannel();
     rpcChannel.on('close', failConnection);
     rpcChannel.on('error', () => undefined);
-    await rpcChannel.consume(REPLY_TO, (message) => this.onPingReply(message), { noAck: true });
-    if (this.health) {
-      const queue = healthQueue(this.health.service);
-      await rpcChannel.assertQueue(queue, {
-        durable: false,
-        arguments: { 'x-message-ttl': 10_000 },
-      });
-      await rpcChannel.consume(queue, (message) => void this.answerPing(rpcChannel, message), {
-        noAck: true,
+    await rpcChannel.consume(REPLY_TO, (message) => this.onReply(message), { noAck: true });
+    if (this.served) {
+      // Not durable: a request outlives neither the broker nor its asker's patience.
+      const queue = rpcQueue(this.served.service);
+      await rpcChannel.assertQueue(queue, { durable: false });
+      await rpcChannel.prefetch(this.prefetch);
+      await rpcChannel.consume(queue, (message) => {
+        if (message) void this.answer(rpcChannel, message);
       });
     }
 
@@ -265,10 +298,10 @@ export class Broker {
   private dropChannels(): void {
     this.publishChannel = undefined;
     this.rpcChannel = undefined;
-    for (const resolve of this.pendingPings.values()) {
-      resolve({ service: 'unknown', ok: false, detail: 'connection lost' });
+    for (const resolve of this.pendingRequests.values()) {
+      resolve({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'connection lost' } });
     }
-    this.pendingPings.clear();
+    this.pendingRequests.clear();
   }
 
   private scheduleReconnect(): void {
@@ -357,33 +390,71 @@ export class Broker {
     }
   }
 
-  private async answerPing(channel: Channel, message: ConsumeMessage | null): Promise<void> {
-    if (!message?.properties.replyTo || !this.health) return;
-    const reply: HealthReply = { service: this.health.service, ok: true };
+  private async answer(channel: Channel, message: ConsumeMessage): Promise<void> {
+    const name = String(message.properties.type);
+    const reply = await runWithCorrelation(
+      {
+        correlationId: String(
+          message.properties.headers?.['x-correlation-id'] ?? message.properties.correlationId,
+        ),
+      },
+      () => this.execute(name, message.content),
+    );
     try {
-      await this.health.check();
-    } catch (error) {
-      reply.ok = false;
-      reply.detail = error instanceof Error ? error.message : String(error);
-    }
-    try {
-      channel.sendToQueue(
-        message.properties.replyTo as string,
-        Buffer.from(JSON.stringify(reply)),
-        {
-          correlationId: message.properties.correlationId as string,
-        },
-      );
+      if (message.properties.replyTo) {
+        channel.sendToQueue(
+          String(message.properties.replyTo),
+          Buffer.from(JSON.stringify(reply)),
+          {
+            correlationId: String(message.properties.correlationId),
+          },
+        );
+      }
+      channel.ack(message);
     } catch {
-      // The asker reconnects and asks again.
+      // The channel is gone; the asker times out and may ask again.
     }
   }
 
-  private onPingReply(message: ConsumeMessage | null): void {
+  private async execute(name: string, content: Buffer): Promise<Reply> {
+    const definition = this.servedDefinitions.get(name);
+    const handler = this.served?.handlers.get(name);
+    if (!definition || !handler) {
+      return { ok: false, error: { code: 'INTERNAL', message: `no handler for ${name}` } };
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(content.toString());
+    } catch {
+      return { ok: false, error: { code: 'INVALID_INPUT', message: 'the request is not JSON' } };
+    }
+    const { value, problems } = validateObject(definition.request, payload);
+    if (problems.length > 0) {
+      return {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: problems.join('; '), details: problems },
+      };
+    }
+    try {
+      return { ok: true, result: (await handler(value)) ?? null };
+    } catch (error) {
+      if (error instanceof DomainError) {
+        return {
+          ok: false,
+          error: { code: error.code, message: error.message, details: error.details },
+        };
+      }
+      this.log.error({ err: error, request: name }, 'request failed');
+      return { ok: false, error: { code: 'INTERNAL', message: 'the request failed' } };
+    }
+  }
+
+  private onReply(message: ConsumeMessage | null): void {
     if (!message) return;
-    const resolve = this.pendingPings.get(message.properties.correlationId as string);
+    const correlationId = String(message.properties.correlationId);
+    const resolve = this.pendingRequests.get(correlationId);
     if (!resolve) return;
-    this.pendingPings.delete(message.properties.correlationId as string);
-    resolve(JSON.parse(message.content.toString()) as HealthReply);
+    this.pendingRequests.delete(correlationId);
+    resolve(JSON.parse(message.content.toString()) as Reply);
   }
 }

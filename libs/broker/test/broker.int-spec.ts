@@ -1,7 +1,15 @@
 import * as amqp from 'amqplib';
 import { IsInt } from 'class-validator';
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
-import { createEnvelope, defineEvent, EventEnvelope, Subscription } from '@fidelis/contracts';
+import {
+  createEnvelope,
+  defineEvent,
+  defineRequest,
+  DomainError,
+  EventEnvelope,
+  ping,
+  Subscription,
+} from '@fidelis/contracts';
 import { openServiceDatabase } from '@fidelis/database';
 import {
   Broker,
@@ -32,6 +40,12 @@ class CountedPayload {
 }
 
 const run = uniqueName('broker');
+// Served as the `routing` service in these tests (no routing service runs in the tests' vhost here).
+const Square = defineRequest<CountedPayload, { squared: number }>(
+  'routing',
+  'square',
+  CountedPayload,
+);
 const Counted = defineEvent(`test-${run}`, 'Counted', 1, CountedPayload);
 const subscription = (name: string): Subscription<CountedPayload> => ({
   queue: `${run}.${name}`,
@@ -366,23 +380,33 @@ describe('Broker with a service database', () => {
     }
   });
 
-  it('answers health pings over the broker, and says when its check fails', async () => {
-    const sub = subscription('health');
-    const responder = newBroker(sub);
-    let healthy = true;
-    responder.respondToHealth('routing', async () => {
-      if (!healthy) throw new Error('database down');
+  it('answers requests over the broker with the result, a domain error, or a validation error', async () => {
+    const sub = subscription('rpc');
+    const server = newBroker(sub);
+    server.handle(Square, async ({ n }) => {
+      if (n < 0) throw new DomainError('INVALID_INPUT', 'n must not be negative');
+      return { squared: n * n };
     });
-    const asker = newBroker(sub);
-    await responder.start();
-    await asker.start();
+    const client = newBroker(sub);
+    await server.start();
+    await client.start();
 
-    await expect(asker.ping('routing')).resolves.toEqual({ service: 'routing', ok: true });
-    healthy = false;
-    await expect(asker.ping('routing')).resolves.toMatchObject({
-      ok: false,
-      detail: 'database down',
+    await expect(client.request(Square, { n: 7 })).resolves.toEqual({ squared: 49 });
+    await expect(client.request(Square, { n: -1 })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'n must not be negative',
     });
-    await expect(asker.ping('numbers', 300)).rejects.toThrow(/did not answer/);
+    await expect(
+      client.request(Square, { n: 'seven' } as unknown as CountedPayload),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: [expect.stringContaining('n')] });
+  });
+
+  it('reports a service that does not answer in time as unavailable', async () => {
+    const client = newBroker(subscription('rpc-timeout'));
+    await client.start();
+    await expect(client.request(ping('notification'), {}, 300)).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      message: 'notification did not answer within 300 ms',
+    });
   });
 });

@@ -27,8 +27,3 @@ export const SUBSCRIPTIONS = {
   messagingSmsReceived: subscribe('messaging', SmsReceived),
   messagingSmsStatusReported: subscribe('messaging', SmsStatusReported),
 } as const;
-
-/** The queue on which a service answers health pings (non-durable: a ping is worth nothing later). */
-export function healthQueue(service: ServiceName): string {
-  return `health.${service}`;
-}

@@ -21,6 +21,23 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
 
 const envelopeClasses = new WeakMap<EventDefinition, ReturnType<typeof envelopeClass>>();
 
+/** Checks a decoded object against a class-validator class; returns the instance or the problems. */
+export function validateObject<T extends object>(
+  type: new () => T,
+  value: unknown,
+): { value: T; problems: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { value: value as T, problems: ['the body must be a JSON object'] };
+  }
+  const instance = plainToInstance(type, value);
+  return {
+    value: instance,
+    // Always an instance of a known class here, so an undecorated one (a request with no fields)
+    // is valid rather than "unknown".
+    problems: describe(validateSync(instance, { whitelist: true, forbidUnknownValues: false })),
+  };
+}
+
 /** Checks a decoded message against the envelope and the event's payload class. */
 export function validateEvent<P extends object>(
   definition: EventDefinition<P>,

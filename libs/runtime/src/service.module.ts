@@ -16,7 +16,7 @@ import {
   Outbox,
   TransactionalHandler,
 } from '@fidelis/broker';
-import { ServiceName, Subscription, SUBSCRIPTIONS } from '@fidelis/contracts';
+import { ping, ServiceName, Subscription, SUBSCRIPTIONS } from '@fidelis/contracts';
 import { openServiceDatabase } from '@fidelis/database';
 import { rootLogger } from '@fidelis/logging';
 
@@ -132,8 +132,9 @@ export class ServiceModule {
               subscriptions: Object.values(SUBSCRIPTIONS),
               retryDelaysMs: options.retryDelaysMs,
             });
-            broker.respondToHealth(options.service, async () => {
+            broker.handle(ping(options.service), async () => {
               await dataSource.query('SELECT 1');
+              return { service: options.service };
             });
             return broker;
           },

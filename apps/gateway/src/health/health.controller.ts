@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Broker } from '@fidelis/broker';
-import { ServiceName, SERVICES } from '@fidelis/contracts';
+import { ping, ServiceName, SERVICES } from '@fidelis/contracts';
 
 @ApiTags('Health')
 @Controller('health')
@@ -30,8 +30,8 @@ export class HealthController {
   private async answersOverBroker(service: ServiceName) {
     const indicator = this.indicators.check(service);
     try {
-      const reply = await this.broker.ping(service);
-      return reply.ok ? indicator.up() : indicator.down({ message: reply.detail });
+      await this.broker.request(ping(service), {}, 2_000);
+      return indicator.up();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
     }
