@@ -99,7 +99,7 @@ export class Broker {
       throw new Error(`this broker already serves ${this.served.service}`);
     }
     this.served ??= { service: definition.service, handlers: new Map() };
-    this.servedDefinitions.set(definition.name, definition as RequestDefinition<object, unknown>);
+    this.servedDefinitions.set(definition.name, definition);
     this.served.handlers.set(definition.name, handler as RequestHandler<object, unknown>);
   }
   private readonly servedDefinitions = new Map<string, RequestDefinition<object, unknown>>();
