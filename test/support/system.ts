@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { Pool } from 'pg';
-import { ServiceName } from '@fidelis/contracts';
+import { Role, ServiceName } from '@fidelis/contracts';
 import { createWorker } from '@fidelis/runtime';
 import { loadGatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
@@ -18,6 +18,7 @@ import {
   startEmulator,
 } from '../../tools/twilio-emulator/test/support/emulator-harness';
 import { DATABASE_URL, RABBITMQ_URL } from './infrastructure';
+import { tokenFor } from './tokens';
 
 export interface TestSystem {
   /** The gateway's base URL, which is also its PUBLIC_BASE_URL. */
@@ -26,8 +27,46 @@ export interface TestSystem {
   env: NodeJS.ProcessEnv;
   /** A plain connection to the test database, for looking at what the services stored. */
   db: Pool;
+  /** Calls the gateway's REST API as a staff member (or with a raw token, or none). */
+  api(method: string, path: string, options?: ApiOptions): Promise<ApiResponse>;
   stop(service: ServiceName): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ApiOptions {
+  as?: { staffId: string; role: Role };
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+// Tests read bodies field by field; `any` keeps them short where the shape is the assertion.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+async function callApi(base: string, method: string, path: string, options: ApiOptions = {}) {
+  const token = options.token ?? (options.as && tokenFor(options.as.staffId, options.as.role));
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body, headers: response.headers } as ApiResponse;
 }
 
 async function freePort(): Promise<number> {
@@ -82,6 +121,7 @@ export async function startSystem(): Promise<TestSystem> {
   };
   return {
     url,
+    api: (method, path, options) => callApi(url, method, path, options),
     emulator,
     env,
     db,

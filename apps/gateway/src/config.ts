@@ -1,13 +1,17 @@
-import { commonEnvironment, loadConfig, twilioEnvironment, url } from '@fidelis/config';
+import {
+  commonEnvironment,
+  gatewayAddressEnvironment,
+  loadConfig,
+  publicBaseUrl,
+  twilioEnvironment,
+} from '@fidelis/config';
 import { EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
 import { z } from 'zod';
 
 export const gatewayEnvironment = commonEnvironment
   .merge(twilioEnvironment)
+  .merge(gatewayAddressEnvironment)
   .extend({
-    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-    /** The gateway as Twilio sees it; webhook signatures are checked against it. */
-    PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
     JWT_SECRET: z.string().min(1, 'must not be empty').default('dev-secret'),
   })
   .superRefine((env, context) => {
@@ -21,7 +25,7 @@ export const gatewayEnvironment = commonEnvironment
   })
   .transform((env) => ({
     ...env,
-    PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    PUBLIC_BASE_URL: publicBaseUrl(env),
     TWILIO_AUTH_TOKEN: env.TWILIO_AUTH_TOKEN ?? EMULATOR_AUTH_TOKEN,
   }));
 

@@ -1,7 +1,20 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ServiceModule } from '@fidelis/runtime';
-import { NumbersConfig } from './config';
+import { AuditTrail } from './audit/audit-trail';
+import { NUMBERS_CONFIG, NumbersConfig } from './config';
+import {
+  DIRECTORY_ENTITIES,
+  DIRECTORY_MIGRATIONS,
+  DirectoryModule,
+} from './directory/directory.module';
+import {
+  PROVISIONING_ENTITIES,
+  PROVISIONING_MIGRATIONS,
+  ProvisioningModule,
+} from './provisioning/provisioning.module';
 
+/** The directory (staff, students) and the Twilio numbers that map a phone number to a person. */
+@Global()
 @Module({})
 export class NumbersModule {
   static forRoot(config: NumbersConfig): DynamicModule {
@@ -12,10 +25,14 @@ export class NumbersModule {
           service: 'numbers',
           databaseUrl: config.DATABASE_URL,
           rabbitmqUrl: config.RABBITMQ_URL,
-          entities: [],
-          migrations: [],
+          entities: [...DIRECTORY_ENTITIES, ...PROVISIONING_ENTITIES],
+          migrations: [...DIRECTORY_MIGRATIONS, ...PROVISIONING_MIGRATIONS],
         }),
+        DirectoryModule,
+        ProvisioningModule,
       ],
+      providers: [{ provide: NUMBERS_CONFIG, useValue: config }, AuditTrail],
+      exports: [NUMBERS_CONFIG, AuditTrail],
     };
   }
 }

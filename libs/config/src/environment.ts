@@ -37,3 +37,22 @@ export const twilioEnvironment = z.object({
   TWILIO_AUTH_TOKEN: z.string().min(1, 'must not be empty').optional(),
   TWILIO_API_BASE_URL: url(['http:', 'https:']).default('https://api.twilio.com'),
 });
+
+/** Where the gateway listens and how Twilio reaches it (webhook URLs are built from it). */
+export const gatewayAddressEnvironment = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+});
+
+/** PUBLIC_BASE_URL without a trailing slash, `http://localhost:$PORT` when unset. */
+export function publicBaseUrl(env: { PORT: number; PUBLIC_BASE_URL?: string }): string {
+  return (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
+
+/** Region for phone numbers written without `+`. */
+export const phoneEnvironment = z.object({
+  DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US')
+    .default('US'),
+});

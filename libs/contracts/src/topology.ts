@@ -1,6 +1,9 @@
 import { EventDefinition } from './event-definition';
 import { SmsReceived } from './events/sms-received.event';
 import { SmsStatusReported } from './events/sms-status-reported.event';
+import { AuditRecorded } from './audit/audit-recorded.event';
+import { StaffUpserted, StudentUpserted } from './directory/directory.events';
+import { NumberAssigned, NumberReleased, NumberUnassigned } from './numbers/numbers.events';
 
 export const SERVICES = ['gateway', 'numbers', 'messaging', 'routing', 'notification'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -26,4 +29,15 @@ function subscribe<P extends object>(
 export const SUBSCRIPTIONS = {
   messagingSmsReceived: subscribe('messaging', SmsReceived),
   messagingSmsStatusReported: subscribe('messaging', SmsStatusReported),
+  messagingStudentUpserted: subscribe('messaging', StudentUpserted),
+  messagingStaffUpserted: subscribe('messaging', StaffUpserted),
+  messagingNumberAssigned: subscribe('messaging', NumberAssigned),
+  messagingNumberUnassigned: subscribe('messaging', NumberUnassigned),
+  messagingNumberReleased: subscribe('messaging', NumberReleased),
+  routingStudentUpserted: subscribe('routing', StudentUpserted),
+  routingNumberAssigned: subscribe('routing', NumberAssigned),
+  routingNumberUnassigned: subscribe('routing', NumberUnassigned),
+  routingNumberReleased: subscribe('routing', NumberReleased),
+  notificationStaffUpserted: subscribe('notification', StaffUpserted),
+  gatewayAuditRecorded: subscribe('gateway', AuditRecorded),
 } as const;

@@ -19,6 +19,7 @@ import {
 import { ping, ServiceName, Subscription, SUBSCRIPTIONS } from '@fidelis/contracts';
 import { openServiceDatabase } from '@fidelis/database';
 import { rootLogger } from '@fidelis/logging';
+import { UnitOfWork } from './unit-of-work';
 
 export interface ServiceModuleOptions {
   service: ServiceName;
@@ -146,9 +147,10 @@ export class ServiceModule {
             new Outbox(dataSource, broker, { schema: options.service }),
         },
         EventConsumers,
+        UnitOfWork,
         ServiceLifecycle,
       ],
-      exports: [DataSource, Broker, Outbox, EventConsumers],
+      exports: [DataSource, Broker, Outbox, EventConsumers, UnitOfWork],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { Public } from '../auth/auth.decorators';
 import {
   BadRequestException,
   Body,
@@ -25,6 +26,7 @@ import { TwilioSignatureGuard } from './twilio-signature.guard';
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 @ApiTags('Twilio webhooks')
+@Public()
 @Controller('webhooks/twilio')
 @UseGuards(TwilioSignatureGuard)
 export class TwilioWebhooksController {
