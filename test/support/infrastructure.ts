@@ -7,7 +7,8 @@ const run = promisify(execFile);
 
 /** The Postgres and RabbitMQ the tests use: the environment's, or the contract's defaults. */
 export const RABBITMQ_URL =
-  process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672/fidelis_test';
+  process.env.RABBITMQ_URL ??
+  `amqp://guest:guest@127.0.0.1:5672/${process.env.TEST_RABBITMQ_VHOST ?? 'fidelis_test'}`;
 export const RABBITMQ_VHOST = decodeURIComponent(new URL(RABBITMQ_URL).pathname.slice(1)) || '/';
 export const DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fidelis_test';

@@ -7,6 +7,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { HealthController } from './health/health.controller';
+import { NumbersController } from './numbers/numbers.controller';
 import { ReceivedWebhooks1764240000200 } from './migrations/1764240000200-received-webhooks';
 import { AcceptWebhookUseCase } from './webhooks/accept-webhook.use-case';
 import { TwilioSignatureGuard } from './webhooks/twilio-signature.guard';
@@ -28,7 +29,7 @@ export class GatewayModule {
         TerminusModule.forRoot({ logger: false }),
         JwtModule.register({}),
       ],
-      controllers: [TwilioWebhooksController, HealthController],
+      controllers: [TwilioWebhooksController, HealthController, NumbersController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
