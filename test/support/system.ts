@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { Pool } from 'pg';
-import { Role, ServiceName } from '@fidelis/contracts';
+import * as amqp from 'amqplib';
+import { Role, ServiceName, SERVICES, SUBSCRIPTIONS } from '@fidelis/contracts';
 import { createWorker } from '@fidelis/runtime';
 import { loadGatewayConfig } from '../../apps/gateway/src/config';
 import { createGateway } from '../../apps/gateway/src/create-gateway';
@@ -69,6 +70,34 @@ async function callApi(base: string, method: string, path: string, options: ApiO
   return { status: response.status, body, headers: response.headers } as ApiResponse;
 }
 
+/**
+ * Each test file starts from quiet queues: events an earlier file left behind (a 10,000-student
+ * import announces 10,000 of them) would otherwise keep this file's services busy.
+ */
+async function forgetEarlierTests(): Promise<void> {
+  const connection = await amqp.connect(RABBITMQ_URL);
+  for (const { queue } of Object.values(SUBSCRIPTIONS)) {
+    for (const name of [queue, `${queue}.retry`]) {
+      // A missing queue (a fresh vhost) closes the channel, so each purge gets its own.
+      const channel = await connection.createChannel();
+      channel.on('error', () => undefined);
+      await channel.purgeQueue(name).then(
+        () => channel.close(),
+        () => undefined,
+      );
+    }
+  }
+  await connection.close().catch(() => undefined);
+  const db = new Pool({ connectionString: DATABASE_URL, max: 1 });
+  try {
+    for (const schema of SERVICES) {
+      await db.query(`TRUNCATE "${schema}".outbox`).catch(() => undefined);
+    }
+  } finally {
+    await db.end();
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -85,6 +114,7 @@ async function freePort(): Promise<number> {
  * talking through the real RabbitMQ and Postgres, with the Twilio emulator at Twilio's place.
  */
 export async function startSystem(): Promise<TestSystem> {
+  await forgetEarlierTests();
   const emulator = await startEmulator();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

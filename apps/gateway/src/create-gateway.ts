@@ -6,8 +6,10 @@ import { Logger } from 'nestjs-pino';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
 
-/** Largest request body accepted; Twilio's webhooks are a few kilobytes. */
-const BODY_LIMIT = '64kb';
+/** Twilio's webhooks are a few kilobytes; anything much larger is not one. */
+const FORM_LIMIT = '64kb';
+/** A 10,000-student import is about 1.5 MB of JSON. */
+const JSON_LIMIT = '4mb';
 
 /** The gateway application, configured as in production (also used by the tests). */
 export async function createGateway(config: GatewayConfig): Promise<INestApplication> {
@@ -16,8 +18,8 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.useBodyParser('json', { limit: JSON_LIMIT });
+  app.useBodyParser('urlencoded', { limit: FORM_LIMIT, extended: false });
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -3,7 +3,12 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { ServiceModule } from '@fidelis/runtime';
+import { AuditEntry } from './audit/audit-entry.entity';
+import { AuditTrailService } from './audit/audit-trail.service';
+import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
+import { DirectoryController } from './directory/directory.controller';
+import { AuditEntries1764240000310 } from './migrations/1764240000310-audit-entries';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { HealthController } from './health/health.controller';
@@ -23,18 +28,25 @@ export class GatewayModule {
           service: 'gateway',
           databaseUrl: config.DATABASE_URL,
           rabbitmqUrl: config.RABBITMQ_URL,
-          entities: [],
-          migrations: [ReceivedWebhooks1764240000200],
+          entities: [AuditEntry],
+          migrations: [ReceivedWebhooks1764240000200, AuditEntries1764240000310],
         }),
         TerminusModule.forRoot({ logger: false }),
         JwtModule.register({}),
       ],
-      controllers: [TwilioWebhooksController, HealthController, NumbersController],
+      controllers: [
+        TwilioWebhooksController,
+        HealthController,
+        DirectoryController,
+        NumbersController,
+        AuditController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         AcceptWebhookUseCase,
+        AuditTrailService,
         TwilioSignatureGuard,
       ],
     };

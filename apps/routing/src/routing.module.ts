@@ -1,6 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceModule } from '@fidelis/runtime';
 import { RoutingConfig } from './config';
+import { Student } from './directory/student.entity';
+import { StudentDirectory } from './directory/student-directory';
+import { UpsertStudentUseCase } from './directory/upsert-student.use-case';
+import { RoutingDirectoryCopy1764240000600 } from './migrations/1764240000600-directory-copy';
+import { NumberHolders } from './number-holders/number-holders';
+import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
+import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
+import { RecordNumberUnassignedUseCase } from './number-holders/record-number-unassigned.use-case';
+import { RoutingConsumers } from './routing.consumers';
 
 @Module({})
 export class RoutingModule {
@@ -12,10 +21,20 @@ export class RoutingModule {
           service: 'routing',
           databaseUrl: config.DATABASE_URL,
           rabbitmqUrl: config.RABBITMQ_URL,
-          entities: [],
-          migrations: [],
+          entities: [Student],
+          migrations: [RoutingDirectoryCopy1764240000600],
         }),
       ],
+      providers: [
+        UpsertStudentUseCase,
+        RecordNumberAssignedUseCase,
+        RecordNumberUnassignedUseCase,
+        RecordNumberReleasedUseCase,
+        StudentDirectory,
+        NumberHolders,
+        RoutingConsumers,
+      ],
+      exports: [StudentDirectory, NumberHolders],
     };
   }
 }

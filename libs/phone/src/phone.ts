@@ -1,4 +1,4 @@
-import { CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 export type PhoneParse = { ok: true; e164: string } | { ok: false; reason: string };
 
@@ -8,7 +8,7 @@ export type PhoneParse = { ok: true; e164: string } | { ok: false; reason: strin
  * SMS are accepted: mobile, fixed-line or either (many US numbers cannot be told apart).
  */
 export function parsePhone(input: string, defaultCountry: string): PhoneParse {
-  const country = isSupportedCountry(defaultCountry) ? (defaultCountry as CountryCode) : undefined;
+  const country = isSupportedCountry(defaultCountry) ? defaultCountry : undefined;
   const phone = parsePhoneNumberFromString(input.trim(), country);
   if (!phone) return { ok: false, reason: 'is not a phone number' };
   if (!phone.isValid()) return { ok: false, reason: 'is not a valid phone number' };
@@ -21,5 +21,3 @@ export function parsePhone(input: string, defaultCountry: string): PhoneParse {
   }
   return { ok: true, e164: phone.number };
 }
-
-export const isSupportedRegion = (country: string): boolean => isSupportedCountry(country);

@@ -1,8 +1,24 @@
 import { Module } from '@nestjs/common';
+import { DirectoryTables1764240000300 } from '../migrations/1764240000300-directory-tables';
+import { DirectoryHandlers } from './directory.handlers';
+import { DirectoryQueries } from './directory.queries';
+import { ImportStudentsUseCase } from './import-students.use-case';
+import { Staff } from './staff.entity';
+import { Student } from './student.entity';
+import { UpsertStaffUseCase } from './upsert-staff.use-case';
+import { UpsertStudentUseCase } from './upsert-student.use-case';
 
 /** Staff and students: upserts, lookups, search, bulk import. */
-@Module({})
+@Module({
+  providers: [
+    DirectoryQueries,
+    UpsertStaffUseCase,
+    UpsertStudentUseCase,
+    ImportStudentsUseCase,
+    DirectoryHandlers,
+  ],
+})
 export class DirectoryModule {}
 
-export const DIRECTORY_MIGRATIONS: (new () => unknown)[] = [];
-export const DIRECTORY_ENTITIES: (new () => unknown)[] = [];
+export const DIRECTORY_MIGRATIONS = [DirectoryTables1764240000300];
+export const DIRECTORY_ENTITIES = [Staff, Student];

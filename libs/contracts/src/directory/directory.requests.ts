@@ -1,7 +1,4 @@
-import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsEmail,
   IsIn,
   IsInt,
@@ -9,9 +6,9 @@ import {
   IsOptional,
   IsString,
   Max,
+  IsObject,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { defineRequest } from '../request-definition';
 import { Role, ROLES } from './roles';
@@ -71,35 +68,17 @@ export class StaffIdRequest {
 export class ListStaffRequest {}
 
 /** One student as the platform sends it; `smsPhone` in any format libphonenumber reads. */
-export class StudentInput {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+export interface StudentInput {
   id: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
   name: string;
-
-  @IsOptional()
-  @IsEmail()
   email?: string | null;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
   smsPhone?: string | null;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
   timezone?: string | null;
 }
 
+/** The student is checked field by field by the numbers service (as each row of an import). */
 export class UpsertStudentRequest extends ActorRequest {
-  @ValidateNested()
-  @Type(() => StudentInput)
+  @IsObject()
   student: StudentInput;
 }
 
@@ -127,11 +106,14 @@ export class SearchStudentsRequest {
   before?: string;
 }
 
-/** Rows are checked one by one by the service, so that every bad row is reported with its index. */
+/**
+ * Rows are checked one by one by the numbers service, so that every bad row is reported with its
+ * index. They travel as JSON text: class-transformer would otherwise copy 10,000 objects one
+ * property at a time before anything reads them (0.6 s for a full import).
+ */
 export class ImportStudentsRequest extends ActorRequest {
-  @IsArray()
-  @ArrayMaxSize(10_000)
-  rows: unknown[];
+  @IsString()
+  rowsJson: string;
 }
 
 export const MAX_IMPORT_ROWS = 10_000;

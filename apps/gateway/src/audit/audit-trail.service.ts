@@ -1,0 +1,94 @@
+import { BadRequestException, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditRecordedPayload, EventEnvelope, SUBSCRIPTIONS } from '@fidelis/contracts';
+import { EventConsumers } from '@fidelis/runtime';
+import { AuditEntry } from './audit-entry.entity';
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  since?: Date;
+  before?: string;
+  limit: number;
+}
+
+/** Keeps the audit trail every service reports (`AuditRecorded`) and answers `GET /api/audit`. */
+@Injectable()
+export class AuditTrailService implements OnModuleInit {
+  constructor(
+    private readonly consumers: EventConsumers,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(SUBSCRIPTIONS.gatewayAuditRecorded, (event, manager) =>
+      this.store(event, manager),
+    );
+  }
+
+  private async store(
+    event: EventEnvelope<AuditRecordedPayload>,
+    manager: EntityManager,
+  ): Promise<void> {
+    const entry = event.payload;
+    await manager.query(
+      `INSERT INTO gateway.audit_entries
+         (event_id, actor_id, action, target_type, target_id, before, after, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
+      [
+        event.eventId,
+        entry.actorId,
+        entry.action,
+        entry.targetType,
+        entry.targetId,
+        entry.before,
+        entry.after,
+        entry.at,
+      ],
+    );
+  }
+
+  /** Newest first (by the time of the change); `before` is the `nextBefore` of the previous page. */
+  async find(query: AuditQuery): Promise<{ items: AuditEntry[]; nextBefore: string | null }> {
+    const builder = this.dataSource
+      .getRepository(AuditEntry)
+      .createQueryBuilder('entry')
+      .orderBy('entry.at', 'DESC')
+      .addOrderBy('entry.id', 'DESC')
+      .limit(query.limit + 1);
+    if (query.actor) builder.andWhere('entry.actorId = :actor', { actor: query.actor });
+    if (query.action) builder.andWhere('entry.action = :action', { action: query.action });
+    if (query.since) builder.andWhere('entry.at >= :since', { since: query.since });
+    if (query.before) {
+      const [at, id] = decodeCursor(query.before);
+      builder.andWhere('(entry.at, entry.id) < (:at, :id)', { at, id });
+    }
+    const rows = await builder.getMany();
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextBefore: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+}
+
+function encodeCursor(entry: AuditEntry): string {
+  return Buffer.from(JSON.stringify([entry.at.toISOString(), entry.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      value.every((part) => typeof part === 'string')
+    ) {
+      return value as [string, string];
+    }
+  } catch {
+    // fall through
+  }
+  throw new BadRequestException('before must be a cursor this list gave out');
+}

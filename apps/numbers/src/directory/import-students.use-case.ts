@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Outbox } from '@fidelis/broker';
+import {
+  createEnvelope,
+  DomainError,
+  ImportStudentsRequest,
+  MAX_IMPORT_ROWS,
+  StudentUpserted,
+} from '@fidelis/contracts';
+import { UnitOfWork } from '@fidelis/runtime';
+import { AuditTrail } from '../audit/audit-trail';
+import { NUMBERS_CONFIG, NumbersConfig } from '../config';
+import { NormalizedStudent, normalizeStudent } from './normalize-student';
+
+export interface RowProblem {
+  index: number;
+  id: string | null;
+  problems: string[];
+}
+
+/**
+ * Imports up to 10,000 students all-or-nothing: every row is checked first and any bad row
+ * rejects the whole import, listing each bad row's index and reasons; otherwise all rows are
+ * upserted in one transaction with one statement, their events and one audit entry.
+ */
+@Injectable()
+export class ImportStudentsUseCase {
+  constructor(
+    @Inject(NUMBERS_CONFIG) private readonly config: NumbersConfig,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: Outbox,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async execute(request: ImportStudentsRequest): Promise<{ imported: number }> {
+    const rows = parseRows(request.rowsJson);
+    const students = this.checkRows(rows);
+
+    await this.unitOfWork.run(async (manager) => {
+      await manager.query(
+        `INSERT INTO numbers.students (id, name, email, sms_phone, timezone)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
+           sms_phone = excluded.sms_phone, timezone = excluded.timezone, updated_at = now()`,
+        [
+          students.map((student) => student.studentId),
+          students.map((student) => student.name),
+          students.map((student) => student.email),
+          students.map((student) => student.smsPhone),
+          students.map((student) => student.timezone),
+        ],
+      );
+      await this.outbox.addMany(
+        manager,
+        StudentUpserted,
+        students.map((student) => createEnvelope(StudentUpserted, student)),
+      );
+      await this.audit.record(manager, {
+        actorId: request.actorId,
+        action: 'students.imported',
+        targetType: 'students',
+        targetId: `${students.length} students`,
+        after: { count: students.length, studentIds: students.map((student) => student.studentId) },
+      });
+    });
+    return { imported: students.length };
+  }
+
+  private checkRows(rows: unknown[]): NormalizedStudent[] {
+    const students: NormalizedStudent[] = [];
+    const bad: RowProblem[] = [];
+    const seen = new Map<string, number>();
+    rows.forEach((row, index) => {
+      const { student, problems } = normalizeStudent(row, this.config.DEFAULT_COUNTRY);
+      const id = student?.studentId ?? idOf(row);
+      const first = id === null ? undefined : seen.get(id);
+      const all =
+        first === undefined ? problems : [...problems, `id: "${id}" is also row ${first}`];
+      if (id !== null && first === undefined) seen.set(id, index);
+      if (all.length > 0 || !student) bad.push({ index, id, problems: all });
+      else students.push(student);
+    });
+    if (bad.length > 0) {
+      throw new DomainError(
+        'INVALID_INPUT',
+        `${bad.length} of ${rows.length} rows are invalid; nothing was imported`,
+        { rows: bad },
+      );
+    }
+    return students;
+  }
+}
+
+function parseRows(json: string): unknown[] {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(json);
+  } catch {
+    throw new DomainError('INVALID_INPUT', 'the import is not JSON');
+  }
+  if (!Array.isArray(rows))
+    throw new DomainError('INVALID_INPUT', 'the import must be a JSON array of students');
+  if (rows.length === 0) throw new DomainError('INVALID_INPUT', 'the import has no rows');
+  if (rows.length > MAX_IMPORT_ROWS) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `an import takes at most ${MAX_IMPORT_ROWS} rows, not ${rows.length}`,
+    );
+  }
+  return rows;
+}
+
+function idOf(row: unknown): string | null {
+  const id = (row as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : null;
+}

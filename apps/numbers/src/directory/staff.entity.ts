@@ -1,0 +1,24 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Role } from '@fidelis/contracts';
+
+@Entity({ name: 'staff' })
+export class Staff {
+  /** The platform's id for the staff member (`sub` of their dashboard token). */
+  @PrimaryColumn()
+  id: string;
+
+  @Column()
+  name: string;
+
+  @Column()
+  email: string;
+
+  @Column({ type: 'text' })
+  role: Role;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
