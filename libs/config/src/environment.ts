@@ -56,3 +56,11 @@ export const phoneEnvironment = z.object({
     .regex(/^[A-Z]{2}$/, 'must be a two-letter region code such as US')
     .default('US'),
 });
+
+const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+/** Outgoing mail (fallback and notification mail): SMTP, or `.eml` files when SMTP_URL is unset. */
+export const mailEnvironment = z.object({
+  SMTP_URL: z.preprocess(unsetWhenEmpty, url(['smtp:', 'smtps:']).optional()),
+  MAIL_FROM: z.string().min(1, 'must not be empty').default('Fidelis SMS <no-reply@localhost>'),
+});

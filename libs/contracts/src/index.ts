@@ -16,3 +16,6 @@ export * from './directory/directory.requests';
 export * from './numbers/numbers.events';
 export * from './numbers/numbers.requests';
 export * from './audit/audit-recorded.event';
+export * from './messages/message-view';
+export * from './messages/messages.requests';
+export * from './messages/messages.events';

@@ -4,6 +4,7 @@ import { SmsStatusReported } from './events/sms-status-reported.event';
 import { AuditRecorded } from './audit/audit-recorded.event';
 import { StaffUpserted, StudentUpserted } from './directory/directory.events';
 import { NumberAssigned, NumberReleased, NumberUnassigned } from './numbers/numbers.events';
+import { SmsOptOutChanged, SmsStatusChanged } from './messages/messages.events';
 
 export const SERVICES = ['gateway', 'numbers', 'messaging', 'routing', 'notification'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -34,10 +35,12 @@ export const SUBSCRIPTIONS = {
   messagingNumberAssigned: subscribe('messaging', NumberAssigned),
   messagingNumberUnassigned: subscribe('messaging', NumberUnassigned),
   messagingNumberReleased: subscribe('messaging', NumberReleased),
+  messagingSmsOptOutChanged: subscribe('messaging', SmsOptOutChanged),
   routingStudentUpserted: subscribe('routing', StudentUpserted),
   routingNumberAssigned: subscribe('routing', NumberAssigned),
   routingNumberUnassigned: subscribe('routing', NumberUnassigned),
   routingNumberReleased: subscribe('routing', NumberReleased),
   notificationStaffUpserted: subscribe('notification', StaffUpserted),
+  notificationSmsStatusChanged: subscribe('notification', SmsStatusChanged),
   gatewayAuditRecorded: subscribe('gateway', AuditRecorded),
 } as const;

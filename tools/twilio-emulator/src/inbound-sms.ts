@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { API_VERSION, type EmulatorContext } from './context';
 import { newSid } from './formats';
-import { countSegments } from './segments';
+import { countSegments } from '@fidelis/sms';
 import type { OwnedNumber, StoredMessage } from './state';
 import { sendSignedWebhook } from './signed-webhook';
 

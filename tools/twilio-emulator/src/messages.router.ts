@@ -4,7 +4,7 @@ import { accountPath, API_VERSION, type EmulatorContext } from './context';
 import { field, fields, isE164, newSid, rfc2822 } from './formats';
 import { deliverMessage } from './message-delivery';
 import { pageOf, queryEntries } from './paging';
-import { countSegments } from './segments';
+import { countSegments } from '@fidelis/sms';
 import type { StoredMessage } from './state';
 import { notFoundError, TwilioApiError } from './twilio-error';
 

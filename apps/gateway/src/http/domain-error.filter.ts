@@ -9,10 +9,13 @@ export function httpStatusOf(code: ErrorCode): HttpStatus {
     case 'STAFF_NOT_FOUND':
     case 'STUDENT_NOT_FOUND':
     case 'NUMBER_NOT_FOUND':
+    case 'MESSAGE_NOT_FOUND':
+    case 'BULK_NOT_FOUND':
       return HttpStatus.NOT_FOUND;
     case 'STAFF_HAS_NUMBER':
     case 'NUMBER_NOT_AVAILABLE':
     case 'NUMBER_RELEASED':
+    case 'SENDER_HAS_NO_NUMBER':
       return HttpStatus.CONFLICT;
     case 'TWILIO_REJECTED':
     case 'TWILIO_UNREACHABLE':

@@ -1,4 +1,4 @@
-import { countSegments } from './segments';
+import { countSegments, smsSize } from './segments';
 
 describe('countSegments', () => {
   it.each([
@@ -18,5 +18,16 @@ describe('countSegments', () => {
     ['an emoji at a segment boundary', 'a'.repeat(66) + '👍' + 'a'.repeat(66), 3],
   ])('counts %s as %i segment(s)', (_name, body, expected) => {
     expect(countSegments(body)).toBe(expected);
+  });
+});
+
+describe('smsSize', () => {
+  it('keeps a plain body in GSM-7', () => {
+    expect(smsSize('See you at 5, {{name}}!')).toEqual({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('turns a body with a curly quote or an emoji into UCS-2', () => {
+    expect(smsSize('It’s at 5')).toEqual({ encoding: 'UCS-2', segments: 1 });
+    expect(smsSize('a'.repeat(100) + '👍')).toEqual({ encoding: 'UCS-2', segments: 2 });
   });
 });
