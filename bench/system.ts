@@ -32,7 +32,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
     jwt.sign({ sub: staffId, role }, secret, { algorithm: 'HS256', expiresIn: '2h' });
   if (process.env.BENCH_URL) {
     await waitUntilReady(process.env.BENCH_URL);
-    return { url: process.env.BENCH_URL, token, stop: async () => undefined };
+    return { url: process.env.BENCH_URL, token, stop: () => Promise.resolve() };
   }
   const port = process.env.BENCH_PORT ?? '3900';
   const env = {
