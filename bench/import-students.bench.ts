@@ -18,7 +18,7 @@ export async function benchImportStudents(system: BenchSystem, rounds = 3): Prom
   });
   const timings: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
-    await waitForQuiet();
+    await waitForQuiet(system.rabbitmqUrl);
     const prefix = `bench-${randomBytes(3).toString('hex')}`;
     const rows = Array.from({ length: 10_000 }, (_, index) => ({
       id: `${prefix}-${index}`,

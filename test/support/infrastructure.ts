@@ -53,10 +53,14 @@ export async function closeAllConnections(reason: string): Promise<void> {
   await rabbitmqctl('close_all_connections', '-p', RABBITMQ_VHOST, reason);
 }
 
-/** The server-side ids of the connections open on the tests' vhost. */
+/** The server-side ids of the connections open on the tests' vhost (list_connections shows all). */
 export async function connectionIds(): Promise<string[]> {
-  const out = await rabbitmqctl('list_connections', '-p', RABBITMQ_VHOST, 'pid');
-  return out.split('\n').filter((line) => line.startsWith('<'));
+  const out = await rabbitmqctl('list_connections', 'vhost', 'pid');
+  return out
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter(([vhost, pid]) => vhost === RABBITMQ_VHOST && pid?.startsWith('<'))
+    .map(([, pid]) => pid);
 }
 
 /** Stops Postgres for the length of `fn`, and always starts it again. */

@@ -31,6 +31,8 @@ export interface TestSystem {
   /** Calls the gateway's REST API as a staff member (or with a raw token, or none). */
   api(method: string, path: string, options?: ApiOptions): Promise<ApiResponse>;
   stop(service: ServiceName): Promise<void>;
+  /** Starts a worker service again after `stop()` (not the gateway). */
+  start(service: Exclude<ServiceName, 'gateway'>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,20 @@ async function forgetEarlierTests(): Promise<void> {
   }
 }
 
+async function activeNumbers(): Promise<string[]> {
+  const db = new Pool({ connectionString: DATABASE_URL, max: 1 });
+  try {
+    const { rows } = await db.query<{ phone_number: string }>(
+      "SELECT phone_number FROM numbers.phone_numbers WHERE status = 'active'",
+    );
+    return rows.map((row) => row.phone_number);
+  } catch {
+    return []; // a fresh database: the numbers service has not migrated yet
+  } finally {
+    await db.end();
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -113,9 +129,20 @@ async function freePort(): Promise<number> {
  * The whole system in this process, each service a Nest application of its own as in production,
  * talking through the real RabbitMQ and Postgres, with the Twilio emulator at Twilio's place.
  */
-export async function startSystem(): Promise<TestSystem> {
+export interface SystemOptions {
+  /** Added to (or overriding) every service's environment, e.g. `SEND_RATE_PER_NUMBER`. */
+  env?: NodeJS.ProcessEnv;
+  /** Services not to start here (a test runs them itself, e.g. as a child process). */
+  without?: ServiceName[];
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   await forgetEarlierTests();
   const emulator = await startEmulator();
+  // The test database outlives the emulator: numbers it still records as ours are not for sale.
+  for (const phoneNumber of await activeNumbers()) {
+    emulator.emulator.state.unavailableNumbers.add(phoneNumber);
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
@@ -127,6 +154,7 @@ export async function startSystem(): Promise<TestSystem> {
     TWILIO_AUTH_TOKEN: emulator.emulator.authToken,
     TWILIO_API_BASE_URL: emulator.url,
     LOG_LEVEL: process.env.LOG_LEVEL,
+    ...options.env,
   };
 
   const workers: [ServiceName, () => Promise<INestApplicationContext>][] = [
@@ -136,7 +164,9 @@ export async function startSystem(): Promise<TestSystem> {
     ['notification', () => createWorker(NotificationModule.forRoot(loadNotificationConfig(env)))],
   ];
   const running = new Map<ServiceName, INestApplicationContext>();
-  for (const [name, boot] of workers) running.set(name, await boot());
+  for (const [name, boot] of workers) {
+    if (!options.without?.includes(name)) running.set(name, await boot());
+  }
   const gateway = await createGateway(loadGatewayConfig(env));
   await gateway.listen(port, '127.0.0.1');
   running.set('gateway', gateway);
@@ -145,6 +175,11 @@ export async function startSystem(): Promise<TestSystem> {
   const db = new Pool({ connectionString: DATABASE_URL, max: 2 });
   db.on('error', () => undefined);
 
+  const start = async (service: Exclude<ServiceName, 'gateway'>) => {
+    const boot = workers.find(([name]) => name === service)?.[1];
+    if (!boot || running.has(service)) return;
+    running.set(service, await boot());
+  };
   const stop = async (service: ServiceName) => {
     await running.get(service)?.close();
     running.delete(service);
@@ -156,6 +191,7 @@ export async function startSystem(): Promise<TestSystem> {
     env,
     db,
     stop,
+    start,
     close: async () => {
       for (const service of [...running.keys()]) await stop(service);
       await db.end().catch(() => undefined);

@@ -8,11 +8,16 @@ import { AuditTrailService } from './audit/audit-trail.service';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { DirectoryController } from './directory/directory.controller';
+import { SmsController } from './sms/sms.controller';
 import { AuditEntries1764240000310 } from './migrations/1764240000310-audit-entries';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { EventsController } from './events/events.controller';
+import { LiveEvents } from './events/live-events.service';
 import { HealthController } from './health/health.controller';
+import { MessagesController } from './messages/messages.controller';
 import { NumbersController } from './numbers/numbers.controller';
+import { PushController } from './push/push.controller';
 import { ReceivedWebhooks1764240000200 } from './migrations/1764240000200-received-webhooks';
 import { AcceptWebhookUseCase } from './webhooks/accept-webhook.use-case';
 import { TwilioSignatureGuard } from './webhooks/twilio-signature.guard';
@@ -40,6 +45,10 @@ export class GatewayModule {
         DirectoryController,
         NumbersController,
         AuditController,
+        PushController,
+        EventsController,
+        MessagesController,
+        SmsController,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -48,6 +57,7 @@ export class GatewayModule {
         AcceptWebhookUseCase,
         AuditTrailService,
         TwilioSignatureGuard,
+        LiveEvents,
       ],
     };
   }

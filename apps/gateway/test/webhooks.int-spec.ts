@@ -41,7 +41,7 @@ async function postSigned(
 
 async function storedInbound(messageSid: string) {
   const { rows } = await system.db.query<{ body: string; media: unknown; from_phone: string }>(
-    'SELECT body, media, from_phone FROM messaging.inbound_messages WHERE message_sid = $1',
+    "SELECT body, media, from_phone FROM messaging.messages WHERE twilio_sid = $1 AND direction = 'inbound'",
     [messageSid],
   );
   return rows;

@@ -7,6 +7,7 @@ import { StoreInboundSmsUseCase } from './inbound/store-inbound-sms.use-case';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
 import { RecordNumberUnassignedUseCase } from './number-holders/record-number-unassigned.use-case';
+import { RecordOptOutUseCase } from './opt-outs/record-opt-out.use-case';
 import { RecordStatusReportUseCase } from './status/record-status-report.use-case';
 
 @Injectable()
@@ -20,10 +21,11 @@ export class MessagingConsumers implements OnModuleInit {
     private readonly recordNumberAssigned: RecordNumberAssignedUseCase,
     private readonly recordNumberUnassigned: RecordNumberUnassignedUseCase,
     private readonly recordNumberReleased: RecordNumberReleasedUseCase,
+    private readonly recordOptOut: RecordOptOutUseCase,
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(SUBSCRIPTIONS.messagingSmsReceived, (event, manager) =>
+    this.consumers.register(SUBSCRIPTIONS.messagingSmsRouted, (event, manager) =>
       this.storeInboundSms.execute(event, manager),
     );
     this.consumers.register(SUBSCRIPTIONS.messagingSmsStatusReported, (event, manager) =>
@@ -43,6 +45,9 @@ export class MessagingConsumers implements OnModuleInit {
     );
     this.consumers.register(SUBSCRIPTIONS.messagingNumberReleased, (event, manager) =>
       this.recordNumberReleased.execute(event, manager),
+    );
+    this.consumers.register(SUBSCRIPTIONS.messagingSmsOptOutChanged, (event, manager) =>
+      this.recordOptOut.execute(event, manager),
     );
   }
 }

@@ -1,19 +1,35 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MailClient } from '@fidelis/mail';
 import { ServiceModule } from '@fidelis/runtime';
-import { MessagingConfig } from './config';
+import { MESSAGING_CONFIG, MessagingConfig } from './config';
 import { StaffMember } from './directory/staff-member.entity';
 import { Student } from './directory/student.entity';
 import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
 import { UpsertStudentUseCase } from './directory/upsert-student.use-case';
-import { InboundMessage } from './inbound/inbound-message.entity';
+import { FallbackMailer, MAIL_CLIENT } from './fallback/fallback-mailer';
 import { StoreInboundSmsUseCase } from './inbound/store-inbound-sms.use-case';
+import { GetMessageUseCase } from './messages/get-message.use-case';
+import { MessageStore } from './messages/message-store';
 import { MessagingConsumers } from './messaging.consumers';
 import { MessageStore1764240000100 } from './migrations/1764240000100-message-store';
+import { SmsViewsHandlers } from './views/sms-views.handlers';
+import { SmsViewsQueries } from './views/sms-views.queries';
+import { InboundConversations1764240000800 } from './migrations/1764240000800-inbound-conversations';
 import { MessagingDirectoryCopy1764240000600 } from './migrations/1764240000600-directory-copy';
+import { Outbound1764240000700 } from './migrations/1764240000700-outbound';
 import { NumberHolders } from './number-holders/number-holders';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
 import { RecordNumberUnassignedUseCase } from './number-holders/record-number-unassigned.use-case';
+import { OptOuts } from './opt-outs/opt-outs';
+import { RecordOptOutUseCase } from './opt-outs/record-opt-out.use-case';
+import { BulkProgressUseCase } from './sending/bulk-progress.use-case';
+import { MessagingHandlers } from './sending/messaging.handlers';
+import { SendBulkUseCase } from './sending/send-bulk.use-case';
+import { SendMessageUseCase } from './sending/send-message.use-case';
+import { SendQueue } from './sending/send-queue';
+import { SendWorker } from './sending/send-worker';
+import { TwilioSmsClient } from './sending/twilio-sms.client';
 import { RecordStatusReportUseCase } from './status/record-status-report.use-case';
 import { StatusReport } from './status/status-report.entity';
 
@@ -27,11 +43,23 @@ export class MessagingModule {
           service: 'messaging',
           databaseUrl: config.DATABASE_URL,
           rabbitmqUrl: config.RABBITMQ_URL,
-          entities: [InboundMessage, StatusReport, Student, StaffMember],
-          migrations: [MessageStore1764240000100, MessagingDirectoryCopy1764240000600],
+          entities: [StatusReport, Student, StaffMember],
+          migrations: [
+            MessageStore1764240000100,
+            MessagingDirectoryCopy1764240000600,
+            Outbound1764240000700,
+            InboundConversations1764240000800,
+          ],
         }),
       ],
       providers: [
+        SmsViewsQueries,
+        SmsViewsHandlers,
+        { provide: MESSAGING_CONFIG, useValue: config },
+        {
+          provide: MAIL_CLIENT,
+          useFactory: () => new MailClient({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
+        },
         StoreInboundSmsUseCase,
         RecordStatusReportUseCase,
         UpsertStudentUseCase,
@@ -39,7 +67,19 @@ export class MessagingModule {
         RecordNumberAssignedUseCase,
         RecordNumberUnassignedUseCase,
         RecordNumberReleasedUseCase,
+        RecordOptOutUseCase,
         NumberHolders,
+        OptOuts,
+        MessageStore,
+        SendQueue,
+        TwilioSmsClient,
+        SendWorker,
+        FallbackMailer,
+        SendMessageUseCase,
+        SendBulkUseCase,
+        BulkProgressUseCase,
+        GetMessageUseCase,
+        MessagingHandlers,
         MessagingConsumers,
       ],
       exports: [NumberHolders],

@@ -1,10 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MailClient } from '@fidelis/mail';
 import { ServiceModule } from '@fidelis/runtime';
 import { NotificationConfig } from './config';
 import { StaffMember } from './directory/staff-member.entity';
 import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
+import { NotifyInboundSmsUseCase } from './inbound/notify-inbound-sms.use-case';
 import { NotificationStaffCopy1764240000600 } from './migrations/1764240000600-staff-copy';
+import { NotificationWebPush1764240000800 } from './migrations/1764240000800-web-push';
 import { NotificationConsumers } from './notification.consumers';
+import { PushHandlers } from './push/push.handlers';
+import { SubscribePushUseCase } from './push/subscribe-push.use-case';
+import { UnsubscribePushUseCase } from './push/unsubscribe-push.use-case';
+import { loadVapidDetails, VAPID_DETAILS } from './push/vapid-keys';
+import { WebPushClient } from './push/web-push.client';
+import { NotifyUndeliverableUseCase } from './undeliverable/notify-undeliverable.use-case';
 
 @Module({})
 export class NotificationModule {
@@ -17,10 +27,28 @@ export class NotificationModule {
           databaseUrl: config.DATABASE_URL,
           rabbitmqUrl: config.RABBITMQ_URL,
           entities: [StaffMember],
-          migrations: [NotificationStaffCopy1764240000600],
+          migrations: [NotificationStaffCopy1764240000600, NotificationWebPush1764240000800],
         }),
       ],
-      providers: [UpsertStaffUseCase, NotificationConsumers],
+      providers: [
+        {
+          provide: VAPID_DETAILS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => loadVapidDetails(config, dataSource),
+        },
+        {
+          provide: MailClient,
+          useFactory: () => new MailClient({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
+        },
+        WebPushClient,
+        UpsertStaffUseCase,
+        SubscribePushUseCase,
+        UnsubscribePushUseCase,
+        NotifyInboundSmsUseCase,
+        NotifyUndeliverableUseCase,
+        PushHandlers,
+        NotificationConsumers,
+      ],
     };
   }
 }

@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { SUBSCRIPTIONS } from '@fidelis/contracts';
 import { EventConsumers } from '@fidelis/runtime';
 import { UpsertStudentUseCase } from './directory/upsert-student.use-case';
+import { ResolveStudentUseCase } from './inbound/resolve-student.use-case';
+import { RouteToHolderUseCase } from './inbound/route-to-holder.use-case';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
 import { RecordNumberUnassignedUseCase } from './number-holders/record-number-unassigned.use-case';
@@ -14,9 +16,17 @@ export class RoutingConsumers implements OnModuleInit {
     private readonly recordNumberAssigned: RecordNumberAssignedUseCase,
     private readonly recordNumberUnassigned: RecordNumberUnassignedUseCase,
     private readonly recordNumberReleased: RecordNumberReleasedUseCase,
+    private readonly resolveStudent: ResolveStudentUseCase,
+    private readonly routeToHolder: RouteToHolderUseCase,
   ) {}
 
   onModuleInit(): void {
+    this.consumers.register(SUBSCRIPTIONS.routingSmsReceived, (event, manager) =>
+      this.resolveStudent.execute(event, manager),
+    );
+    this.consumers.register(SUBSCRIPTIONS.routingStudentResolved, (event, manager) =>
+      this.routeToHolder.execute(event, manager),
+    );
     this.consumers.register(SUBSCRIPTIONS.routingStudentUpserted, (event, manager) =>
       this.upsertStudent.execute(event, manager),
     );

@@ -4,6 +4,8 @@ import { RoutingConfig } from './config';
 import { Student } from './directory/student.entity';
 import { StudentDirectory } from './directory/student-directory';
 import { UpsertStudentUseCase } from './directory/upsert-student.use-case';
+import { ResolveStudentUseCase } from './inbound/resolve-student.use-case';
+import { RouteToHolderUseCase } from './inbound/route-to-holder.use-case';
 import { RoutingDirectoryCopy1764240000600 } from './migrations/1764240000600-directory-copy';
 import { NumberHolders } from './number-holders/number-holders';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
@@ -32,6 +34,8 @@ export class RoutingModule {
         RecordNumberReleasedUseCase,
         StudentDirectory,
         NumberHolders,
+        ResolveStudentUseCase,
+        RouteToHolderUseCase,
         RoutingConsumers,
       ],
       exports: [StudentDirectory, NumberHolders],

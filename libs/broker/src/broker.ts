@@ -4,6 +4,7 @@ import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } f
 import {
   DomainError,
   ErrorCode,
+  EventDefinition,
   EventEnvelope,
   InvalidEventError,
   RequestDefinition,
@@ -35,6 +36,9 @@ export type EventHandler<P> = (event: EventEnvelope<P>) => Promise<void>;
 
 export type RequestHandler<Req, Res> = (request: Req) => Promise<Res>;
 
+/** Sees a live event as it passes; a failure is logged, never retried (see `subscribeLive`). */
+export type LiveEventHandler<P> = (event: EventEnvelope<P>) => void | Promise<void>;
+
 type Reply =
   | { ok: true; result: unknown }
   | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
@@ -44,8 +48,15 @@ interface Consumer {
   handler: EventHandler<object>;
 }
 
+interface LiveSubscription {
+  definition: EventDefinition<object>;
+  handlers: LiveEventHandler<object>[];
+}
+
 const ATTEMPT_HEADER = 'x-attempt';
 const REPLY_TO = 'amq.rabbitmq.reply-to';
+/** Live events nobody took yet are dropped beyond this many: a dashboard wants news, not a backlog. */
+const LIVE_QUEUE_MAX_LENGTH = 10_000;
 
 /**
  * RabbitMQ for one service: persistent, confirmed publishes; consumers that ack only after their
@@ -58,6 +69,8 @@ export class Broker {
   private readonly retryDelaysMs: number[];
   private readonly confirmTimeoutMs: number;
   private readonly consumers: Consumer[] = [];
+  /** By routing key: the live subscriptions, all served by one queue of this connection. */
+  private readonly live = new Map<string, LiveSubscription>();
   private served?: { service: ServiceName; handlers: Map<string, RequestHandler<object, unknown>> };
 
   private connection?: ChannelModel;
@@ -87,6 +100,26 @@ export class Broker {
       subscription: subscription,
       handler: handler as EventHandler<object>,
     });
+  }
+
+  /**
+   * Registers, before `start()`, a handler that sees every `definition` event published while this
+   * broker is connected — on this instance and on every other one that subscribed (fan-out), unlike
+   * `consume()`, where the instances of a service share one durable queue. For pushing news to
+   * connected clients (the dashboard's server-sent events), not for work that must happen: an
+   * event published while disconnected is not seen, and a failing handler is not retried.
+   */
+  subscribeLive<P extends object>(
+    definition: EventDefinition<P>,
+    handler: LiveEventHandler<P>,
+  ): void {
+    this.assertNotStarted();
+    const subscription = this.live.get(definition.routingKey) ?? {
+      definition,
+      handlers: [],
+    };
+    subscription.handlers.push(handler as LiveEventHandler<object>);
+    this.live.set(definition.routingKey, subscription);
   }
 
   /** Answers a request on `rpc.<service>`; its payload is validated before `handler` sees it. */
@@ -282,8 +315,71 @@ export class Broker {
       });
     }
 
+    if (this.live.size > 0) await this.consumeLive(connection, failConnection);
+
     this.publishChannel = publishChannel;
     this.rpcChannel = rpcChannel;
+  }
+
+  /**
+   * This connection's own queue for the live subscriptions: exclusive, auto-delete and named by the
+   * server, so every instance gets its copy of each event and the queue vanishes with the
+   * connection; the next connection declares a new one.
+   */
+  private async consumeLive(connection: ChannelModel, failConnection: () => void): Promise<void> {
+    const channel = await connection.createChannel();
+    channel.on('close', failConnection);
+    channel.on('error', () => undefined);
+    const { queue } = await channel.assertQueue('', {
+      exclusive: true,
+      autoDelete: true,
+      durable: false,
+      arguments: {
+        'x-queue-type': 'classic',
+        'x-max-length': LIVE_QUEUE_MAX_LENGTH,
+        'x-overflow': 'drop-head',
+      },
+    });
+    for (const routingKey of this.live.keys()) {
+      await channel.bindQueue(queue, EVENTS_EXCHANGE, routingKey);
+    }
+    // noAck: a live event is worth showing only now. One lost in a crash or an outage is not
+    // redelivered — a dashboard that was disconnected reloads its views when it reconnects.
+    await channel.consume(
+      queue,
+      (message) => {
+        if (message) this.deliverLive(message);
+      },
+      { noAck: true },
+    );
+  }
+
+  private deliverLive(message: ConsumeMessage): void {
+    const routingKey = message.fields.routingKey;
+    const ids = {
+      routingKey,
+      eventId: message.properties.messageId as string | undefined,
+      correlationId: message.properties.correlationId as string | undefined,
+    };
+    const subscription = this.live.get(routingKey);
+    if (!subscription) return;
+    let event: EventEnvelope<object>;
+    try {
+      event = validateEvent(subscription.definition, JSON.parse(message.content.toString()));
+    } catch (error) {
+      const reason = error instanceof InvalidEventError ? error.message : 'the body is not JSON';
+      this.log.error({ ...ids, reason }, 'invalid live event, dropped');
+      return;
+    }
+    for (const handler of subscription.handlers) {
+      void runWithCorrelation({ correlationId: event.correlationId, eventId: event.eventId }, () =>
+        Promise.resolve()
+          .then(() => handler(event))
+          .catch((error: unknown) =>
+            this.log.error({ ...ids, err: String(error) }, 'live event handler failed'),
+          ),
+      );
+    }
   }
 
   private onConnectionLost(connection: ChannelModel): void {

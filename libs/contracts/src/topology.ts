@@ -1,5 +1,8 @@
 import { EventDefinition } from './event-definition';
+import { InboundSmsStored } from './events/inbound-sms-stored.event';
 import { SmsReceived } from './events/sms-received.event';
+import { SmsRouted } from './events/sms-routed.event';
+import { StudentResolved } from './events/student-resolved.event';
 import { SmsStatusReported } from './events/sms-status-reported.event';
 import { AuditRecorded } from './audit/audit-recorded.event';
 import { StaffUpserted, StudentUpserted } from './directory/directory.events';
@@ -28,7 +31,10 @@ function subscribe<P extends object>(
  * event can be published before the queue that must keep it exists.
  */
 export const SUBSCRIPTIONS = {
-  messagingSmsReceived: subscribe('messaging', SmsReceived),
+  routingSmsReceived: subscribe('routing', SmsReceived),
+  routingStudentResolved: subscribe('routing', StudentResolved),
+  messagingSmsRouted: subscribe('messaging', SmsRouted),
+  notificationInboundSmsStored: subscribe('notification', InboundSmsStored),
   messagingSmsStatusReported: subscribe('messaging', SmsStatusReported),
   messagingStudentUpserted: subscribe('messaging', StudentUpserted),
   messagingStaffUpserted: subscribe('messaging', StaffUpserted),

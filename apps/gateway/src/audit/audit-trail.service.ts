@@ -1,6 +1,12 @@
 import { BadRequestException, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditRecordedPayload, EventEnvelope, SUBSCRIPTIONS } from '@fidelis/contracts';
+import {
+  AuditRecordedPayload,
+  decodeCursor,
+  encodeCursor,
+  EventEnvelope,
+  SUBSCRIPTIONS,
+} from '@fidelis/contracts';
 import { EventConsumers } from '@fidelis/runtime';
 import { AuditEntry } from './audit-entry.entity';
 
@@ -60,7 +66,9 @@ export class AuditTrailService implements OnModuleInit {
     if (query.action) builder.andWhere('entry.action = :action', { action: query.action });
     if (query.since) builder.andWhere('entry.at >= :since', { since: query.since });
     if (query.before) {
-      const [at, id] = decodeCursor(query.before);
+      const cursor = decodeCursor(query.before, 2);
+      if (!cursor) throw new BadRequestException('before must be a cursor this list gave out');
+      const [at, id] = cursor;
       builder.andWhere('(entry.at, entry.id) < (:at, :id)', { at, id });
     }
     const rows = await builder.getMany();
@@ -68,27 +76,8 @@ export class AuditTrailService implements OnModuleInit {
     const last = items[items.length - 1];
     return {
       items,
-      nextBefore: rows.length > query.limit && last ? encodeCursor(last) : null,
+      nextBefore:
+        rows.length > query.limit && last ? encodeCursor([last.at.toISOString(), last.id]) : null,
     };
   }
-}
-
-function encodeCursor(entry: AuditEntry): string {
-  return Buffer.from(JSON.stringify([entry.at.toISOString(), entry.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      value.every((part) => typeof part === 'string')
-    ) {
-      return value as [string, string];
-    }
-  } catch {
-    // fall through
-  }
-  throw new BadRequestException('before must be a cursor this list gave out');
 }

@@ -11,6 +11,7 @@ export function httpStatusOf(code: ErrorCode): HttpStatus {
     case 'NUMBER_NOT_FOUND':
     case 'MESSAGE_NOT_FOUND':
     case 'BULK_NOT_FOUND':
+    case 'PUSH_SUBSCRIPTION_NOT_FOUND':
       return HttpStatus.NOT_FOUND;
     case 'STAFF_HAS_NUMBER':
     case 'NUMBER_NOT_AVAILABLE':

@@ -36,13 +36,13 @@ export class Outbound1764240000700 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT messages_one_send_per_key UNIQUE (staff_id, idempotency_key)
       )`);
-    await queryRunner.query(
-      'CREATE INDEX messages_created ON messaging.messages (created_at, id)',
-    );
+    await queryRunner.query('CREATE INDEX messages_created ON messaging.messages (created_at, id)');
     await queryRunner.query(
       'CREATE INDEX messages_student ON messaging.messages (student_id, created_at)',
     );
-    await queryRunner.query('CREATE INDEX messages_staff ON messaging.messages (staff_id, created_at)');
+    await queryRunner.query(
+      'CREATE INDEX messages_staff ON messaging.messages (staff_id, created_at)',
+    );
     await queryRunner.query(
       'CREATE INDEX messages_bulk ON messaging.messages (bulk_id) WHERE bulk_id IS NOT NULL',
     );

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, SearchStudentsRequest, StaffView, StudentView } from '@fidelis/contracts';
+import {
+  decodeCursor,
+  DomainError,
+  encodeCursor,
+  SearchStudentsRequest,
+  StaffView,
+  StudentView,
+} from '@fidelis/contracts';
 import { staffView, studentView } from './directory.views';
 import { Staff } from './staff.entity';
 import { Student } from './student.entity';
@@ -73,7 +80,10 @@ export class DirectoryQueries {
       );
     }
     if (request.before) {
-      const [name, id] = decodeCursor(request.before);
+      const cursor = decodeCursor(request.before, 2);
+      if (!cursor)
+        throw new DomainError('INVALID_INPUT', 'before: not a cursor this search gave out');
+      const [name, id] = cursor;
       query.andWhere('(lower(student.name), student.id) > (:name, :id)', { name, id });
     }
     const rows = await query.getMany();
@@ -82,27 +92,7 @@ export class DirectoryQueries {
     return {
       items: page.map((student) => studentView(student)),
       nextBefore:
-        rows.length > limit && last ? encodeCursor(last.name.toLowerCase(), last.id) : null,
+        rows.length > limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
     };
   }
-}
-
-function encodeCursor(name: string, id: string): string {
-  return Buffer.from(JSON.stringify([name, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      value.every((part) => typeof part === 'string')
-    ) {
-      return value as [string, string];
-    }
-  } catch {
-    // fall through
-  }
-  throw new DomainError('INVALID_INPUT', 'before: not a cursor this search gave out');
 }

@@ -1,0 +1,135 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Broker } from '@fidelis/broker';
+import {
+  BulkProgressView,
+  BulkView,
+  GetBulkProgress,
+  GetMessage,
+  MAX_BULK_RECIPIENTS,
+  MessageView,
+  SendBulk,
+  SendMessage,
+} from '@fidelis/contracts';
+import { Caller, CurrentCaller } from '../auth/auth.decorators';
+
+/** A 10,000-recipient bulk is written in well under this. */
+const BULK_REQUEST_TIMEOUT_MS = 30_000;
+
+// Shapes for the API description; the messaging service validates every field.
+
+export class SendMessageBody {
+  @ApiProperty()
+  studentId: string;
+
+  @ApiProperty({ description: '1–1,600 characters', example: 'See you at 5!' })
+  body: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'MMS media URLs' })
+  mediaUrls?: string[];
+}
+
+export class SendBulkBody {
+  @ApiProperty({ type: [String], description: `1–${MAX_BULK_RECIPIENTS} student ids` })
+  studentIds: string[];
+
+  @ApiProperty({
+    description: '1–1,600 characters once filled; `{{firstName}}` and `{{name}}` are per student',
+    example: 'Hi {{firstName}}, class moves to 6pm today.',
+  })
+  body: string;
+}
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'One key (per sender) is one send: the same request again returns the same result',
+};
+
+/** Sending SMS from the caller's own number (any staff member). */
+@ApiTags('Messages')
+@ApiBearerAuth()
+@ApiResponse({ status: 401, description: 'Missing or invalid token' })
+@Controller('api/messages')
+export class MessagesController {
+  constructor(private readonly broker: Broker) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send an SMS to a student from your number',
+    description:
+      'Queued at once and sent at the pace of your number. A student without an SMS phone, or ' +
+      'who opted out of your number, gets the text by email: `fallback` says so.',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiResponse({ status: 202, description: 'The message' })
+  @ApiResponse({ status: 400, description: 'Empty body, or over 1,600 characters' })
+  @ApiResponse({ status: 404, description: 'Unknown student' })
+  @ApiResponse({ status: 409, description: 'You have no number to send from' })
+  send(
+    @CurrentCaller() caller: Caller,
+    @Body() body: SendMessageBody,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<MessageView> {
+    return this.broker.request(SendMessage, {
+      senderId: caller.staffId,
+      studentId: body?.studentId,
+      body: body?.body,
+      mediaUrls: body?.mediaUrls,
+      idempotencyKey: idempotencyKey || undefined,
+    });
+  }
+
+  @Post('bulk')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send one text, personalised, to up to 10,000 students' })
+  @ApiHeader(IDEMPOTENCY_KEY)
+  @ApiResponse({ status: 202, description: '`{ bulkId, total }`' })
+  @ApiResponse({ status: 400, description: 'No or too many students, empty or too long body' })
+  @ApiResponse({ status: 404, description: 'Unknown students (`details.studentIds`)' })
+  @ApiResponse({ status: 409, description: 'You have no number to send from' })
+  sendBulk(
+    @CurrentCaller() caller: Caller,
+    @Body() body: SendBulkBody,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<BulkView> {
+    return this.broker.request(
+      SendBulk,
+      {
+        senderId: caller.staffId,
+        studentIds: body?.studentIds,
+        body: body?.body,
+        idempotencyKey: idempotencyKey || undefined,
+      },
+      BULK_REQUEST_TIMEOUT_MS,
+    );
+  }
+
+  @Get('bulk/:bulkId')
+  @ApiOperation({
+    summary: "A bulk send's progress",
+    description:
+      '`{ total, queued, sent, delivered, failed, fallback, done }`; `done` once every message ' +
+      'was handed to Twilio or settled by email.',
+  })
+  @ApiResponse({ status: 404, description: 'Unknown bulk send' })
+  bulkProgress(@Param('bulkId') bulkId: string): Promise<BulkProgressView> {
+    return this.broker.request(GetBulkProgress, { bulkId });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A message, with its status, segments and any email fallback' })
+  @ApiResponse({ status: 404, description: 'Unknown message' })
+  message(@Param('id') messageId: string): Promise<MessageView> {
+    return this.broker.request(GetMessage, { messageId });
+  }
+}

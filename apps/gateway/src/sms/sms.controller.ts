@@ -1,0 +1,85 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Broker } from '@fidelis/broker';
+import {
+  MANAGER_ROLES,
+  MarkConversationRead,
+  MessageStatus,
+  SearchSms,
+  SmsTile,
+  StudentMessages,
+} from '@fidelis/contracts';
+import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
+
+class ReadBody {
+  @ApiProperty({ example: '+14155550123', description: 'the other party of the conversation' })
+  contactPhone: string;
+}
+
+/** The dashboard's SMS views, read from the messaging service's store. */
+@ApiTags('SMS views')
+@ApiBearerAuth()
+@Controller('api')
+export class SmsController {
+  constructor(private readonly broker: Broker) {}
+
+  @Get('sms/tile')
+  @ApiOperation({
+    summary: "The caller's SMS tile: one row per conversation, newest first, with unread counts",
+  })
+  tile(@CurrentCaller() caller: Caller) {
+    return this.broker.request(SmsTile, { staffId: caller.staffId });
+  }
+
+  @Post('sms/tile/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Marks a conversation of the caller read' })
+  markRead(@CurrentCaller() caller: Caller, @Body() body: ReadBody) {
+    return this.broker.request(MarkConversationRead, {
+      staffId: caller.staffId,
+      contactPhone: body?.contactPhone,
+    });
+  }
+
+  @Get('sms')
+  @Roles('admin', ...MANAGER_ROLES)
+  @ApiOperation({
+    summary: 'The global SMS tab (admin, managers): every message, newest first',
+    description:
+      '`q` is full-text search over bodies; `before` is the `nextBefore` of the last page.',
+  })
+  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'studentId', required: false })
+  @ApiQuery({ name: 'staffId', required: false })
+  @ApiQuery({ name: 'direction', required: false, enum: ['inbound', 'outbound'] })
+  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'before', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1–200, default 50' })
+  search(
+    @Query('q') q?: string,
+    @Query('studentId') studentId?: string,
+    @Query('staffId') staffId?: string,
+    @Query('direction') direction?: 'inbound' | 'outbound',
+    @Query('status') status?: MessageStatus,
+    @Query('before') before?: string,
+    @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
+  ) {
+    return this.broker.request(SearchSms, {
+      q,
+      studentId,
+      staffId,
+      direction,
+      status,
+      before,
+      limit,
+    });
+  }
+
+  @Get('students/:studentId/messages')
+  @ApiOperation({
+    summary: "A student's history: every SMS both ways and every fallback email, in order",
+  })
+  studentMessages(@Param('studentId') studentId: string) {
+    return this.broker.request(StudentMessages, { studentId });
+  }
+}

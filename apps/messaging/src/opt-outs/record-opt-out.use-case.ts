@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventEnvelope, SmsOptOutChangedPayload } from '@fidelis/contracts';
+import { OptOuts } from './opt-outs';
+
+/** A student texted STOP (or START) to one of our numbers: SMS from it stop (or resume). */
+@Injectable()
+export class RecordOptOutUseCase {
+  constructor(private readonly optOuts: OptOuts) {}
+
+  async execute(
+    event: EventEnvelope<SmsOptOutChangedPayload>,
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.optOuts.record(manager, event.payload);
+  }
+}

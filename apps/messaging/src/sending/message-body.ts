@@ -1,0 +1,27 @@
+import { DomainError, MAX_BODY_CHARS } from '@fidelis/contracts';
+
+/** An empty body, or one over 1,600 characters (Twilio's limit), is refused. */
+export function assertSendableBody(body: string, what = 'body'): void {
+  if (body.trim() === '') throw new DomainError('INVALID_INPUT', `${what} must not be empty`);
+  const length = Array.from(body).length;
+  if (length > MAX_BODY_CHARS) {
+    throw new DomainError(
+      'INVALID_INPUT',
+      `${what} has ${length} characters; at most ${MAX_BODY_CHARS} can be sent`,
+    );
+  }
+}
+
+const PLACEHOLDER = /\{\{\s*(firstName|name)\s*\}\}/g;
+
+/** `{{firstName}}` and `{{name}}` filled with the student's first and full name. */
+export function personalize(template: string, name: string): string {
+  const firstName = name.trim().split(/\s+/)[0] ?? name;
+  return template.replace(PLACEHOLDER, (_match, field: string) =>
+    field === 'firstName' ? firstName : name,
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (value: string): boolean => UUID.test(value);

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DomainError, MessageView, SendMessageRequest } from '@fidelis/contracts';
+import { currentCorrelation } from '@fidelis/logging';
+import { UnitOfWork } from '@fidelis/runtime';
+import { smsSize } from '@fidelis/sms';
+import { Student } from '../directory/student.entity';
+import { FallbackMailer } from '../fallback/fallback-mailer';
+import { MessageRow, toMessageView } from '../messages/message-row';
+import { MessageStore } from '../messages/message-store';
+import { NumberHolders } from '../number-holders/number-holders';
+import { OptOuts } from '../opt-outs/opt-outs';
+import { assertSendableBody } from './message-body';
+import { PRIORITY, SendQueue } from './send-queue';
+import { SendWorker } from './send-worker';
+
+/**
+ * One message from the caller's own number to a student. It is stored and queued (the send
+ * worker hands it to Twilio at the number's pace), or — when the student has no SMS phone or
+ * opted out of this number — goes by email at once, which the answer shows. One Idempotency-Key
+ * (per sender) is one message.
+ */
+@Injectable()
+export class SendMessageUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly holders: NumberHolders,
+    private readonly optOuts: OptOuts,
+    private readonly queue: SendQueue,
+    private readonly store: MessageStore,
+    private readonly worker: SendWorker,
+    private readonly mailer: FallbackMailer,
+  ) {}
+
+  async execute(request: SendMessageRequest): Promise<MessageView> {
+    assertSendableBody(request.body);
+    const earlier = await this.byKey(request);
+    if (earlier) return toMessageView(earlier);
+
+    const number = await this.holders.currentNumberOf(request.senderId);
+    if (!number) {
+      throw new DomainError('SENDER_HAS_NO_NUMBER', 'you have no number to send from yet');
+    }
+    const student = await this.dataSource.manager.findOneBy(Student, {
+      studentId: request.studentId,
+    });
+    if (!student) {
+      throw new DomainError('STUDENT_NOT_FOUND', `no student ${request.studentId}`);
+    }
+    const from = number.phoneNumber;
+    const noSms = !student.smsPhone
+      ? 'no-sms-phone'
+      : (await this.optOuts.isOptedOut(student.smsPhone, from))
+        ? 'opted-out'
+        : null;
+    const size = smsSize(request.body);
+
+    const message = await this.unitOfWork.run(async (manager) => {
+      const inserted = await manager.query<MessageRow[]>(
+        `INSERT INTO messaging.messages
+           (direction, student_id, staff_id, from_phone, to_phone, body, media, status,
+            segments, encoding, idempotency_key, correlation_id)
+         VALUES ('outbound', $1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)
+         ON CONFLICT ON CONSTRAINT messages_one_send_per_key DO NOTHING
+         RETURNING *`,
+        [
+          student.studentId,
+          request.senderId,
+          from,
+          student.smsPhone,
+          request.body,
+          JSON.stringify((request.mediaUrls ?? []).map((url) => ({ url }))),
+          size.segments,
+          size.encoding,
+          request.idempotencyKey ?? null,
+          currentCorrelation()?.correlationId ?? null,
+        ],
+      );
+      const created = inserted[0];
+      // The same key raced in from another request: that one is the send.
+      if (!created) return undefined;
+      if (noSms) {
+        await this.store.fail(manager, created.id, noSms);
+      } else {
+        await this.queue.enqueue(manager, from, PRIORITY.oneToOne, { messageId: created.id });
+      }
+      return this.store.find(manager, created.id);
+    });
+    if (noSms) this.mailer.wake();
+    else this.worker.wake();
+    const sent = message ?? (await this.byKey(request));
+    if (!sent) throw new DomainError('INTERNAL', 'the message was not stored');
+    return toMessageView(sent);
+  }
+
+  private async byKey(request: SendMessageRequest): Promise<MessageRow | undefined> {
+    if (!request.idempotencyKey) return undefined;
+    const rows = await this.dataSource.query<MessageRow[]>(
+      `SELECT * FROM messaging.messages WHERE staff_id = $1 AND idempotency_key = $2`,
+      [request.senderId, request.idempotencyKey],
+    );
+    return rows[0];
+  }
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  decodeCursor,
+  DomainError,
+  encodeCursor,
+  MarkConversationReadRequest,
+  OptChange,
+  RoutedMessageView,
+  SearchSmsRequest,
+  TileRow,
+} from '@fidelis/contracts';
+import { MessageRow, toMessageView } from '../messages/message-row';
+
+interface RoutedRow extends MessageRow {
+  contact_phone: string | null;
+  ambiguous: boolean;
+  candidate_student_ids: string[];
+  opt_change: OptChange | null;
+}
+
+const DEFAULT_PAGE = 50;
+const TILE_SIZE = 200;
+/** Up to this many matches a full-text search sorts its hits; beyond, it walks the time index. */
+const RARE_HITS = 2_000;
+
+function routedView(row: RoutedRow): RoutedMessageView {
+  return {
+    ...toMessageView(row),
+    ambiguous: row.ambiguous,
+    candidateStudentIds: row.candidate_student_ids,
+    optChange: row.opt_change,
+  };
+}
+
+/** The dashboard's views of the message store: the SMS tile, the global tab, a student's history. */
+@Injectable()
+export class SmsViewsQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * One row per conversation of the staff member (replies routed to them, messages they sent),
+   * by the other party's phone, newest first, with the inbound messages they have not read.
+   */
+  async tile(staffId: string): Promise<TileRow[]> {
+    const rows = await this.dataSource.query<
+      (RoutedRow & {
+        unread_count: number;
+        conversation_student_id: string | null;
+        student_name: string | null;
+      })[]
+    >(
+      `SELECT last.*, unread.n AS unread_count, who.student_id AS conversation_student_id,
+              s.name AS student_name
+         FROM (SELECT DISTINCT ON (contact_phone) *
+                 FROM messaging.messages
+                WHERE staff_id = $1 AND contact_phone IS NOT NULL
+                ORDER BY contact_phone, created_at DESC, id DESC) last
+         LEFT JOIN messaging.conversation_reads r
+           ON r.staff_id = $1 AND r.contact_phone = last.contact_phone
+         CROSS JOIN LATERAL (
+           SELECT count(*)::int AS n FROM messaging.messages m
+            WHERE m.staff_id = $1 AND m.contact_phone = last.contact_phone
+              AND m.direction = 'inbound' AND m.created_at > coalesce(r.read_at, '-infinity')) unread
+         LEFT JOIN LATERAL (
+           SELECT m.student_id FROM messaging.messages m
+            WHERE m.staff_id = $1 AND m.contact_phone = last.contact_phone
+              AND m.student_id IS NOT NULL
+            ORDER BY m.created_at DESC LIMIT 1) who ON true
+         LEFT JOIN messaging.students s ON s.student_id = who.student_id
+        ORDER BY last.created_at DESC, last.id DESC
+        LIMIT ${TILE_SIZE}`,
+      [staffId],
+    );
+    return rows.map((row) => ({
+      studentId: row.conversation_student_id,
+      contactPhone: row.contact_phone as string,
+      studentName: row.student_name,
+      lastMessage: routedView(row),
+      unreadCount: row.unread_count,
+      updatedAt: row.created_at.toISOString(),
+    }));
+  }
+
+  /** Everything in the conversation up to now counts as read. */
+  async markRead(
+    request: MarkConversationReadRequest,
+  ): Promise<{ contactPhone: string; readAt: string }> {
+    const rows = await this.dataSource.query<{ read_at: Date }[]>(
+      `INSERT INTO messaging.conversation_reads (staff_id, contact_phone, read_at)
+       VALUES ($1, $2, now())
+       ON CONFLICT (staff_id, contact_phone) DO UPDATE
+         SET read_at = greatest(conversation_reads.read_at, excluded.read_at)
+       RETURNING read_at`,
+      [request.staffId, request.contactPhone],
+    );
+    return { contactPhone: request.contactPhone, readAt: rows[0].read_at.toISOString() };
+  }
+
+  /**
+   * Every message, newest first, filtered; `q` is full-text search over bodies (the GIN-indexed
+   * `search` column). Keyset pages: new arrivals never shift a page.
+   */
+  async search(
+    request: SearchSmsRequest,
+  ): Promise<{ items: RoutedMessageView[]; nextBefore: string | null }> {
+    const limit = request.limit ?? DEFAULT_PAGE;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (request.q?.trim())
+      where.push(`search @@ websearch_to_tsquery('english', ${param(request.q)})`);
+    if (request.studentId) where.push(`student_id = ${param(request.studentId)}`);
+    if (request.staffId) where.push(`staff_id = ${param(request.staffId)}`);
+    if (request.direction) where.push(`direction = ${param(request.direction)}`);
+    if (request.status) where.push(`status = ${param(request.status)}`);
+    if (request.before) {
+      const cursor = decodeCursor(request.before, 2);
+      if (!cursor)
+        throw new DomainError('INVALID_INPUT', 'before: not a cursor this list gave out');
+      where.push(
+        `(created_at, id) < (${param(cursor[0])}::timestamptz, ${param(cursor[1])}::uuid)`,
+      );
+    }
+    const conditions = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const rows = request.q?.trim()
+      ? await this.fullTextPage(conditions, params, limit + 1)
+      : await this.dataSource.query<RoutedRow[]>(
+          `SELECT * FROM messaging.messages ${conditions}
+            ORDER BY created_at DESC, id DESC LIMIT ${limit + 1}`,
+          params,
+        );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(routedView),
+      nextBefore:
+        rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+    };
+  }
+
+  /**
+   * A page of a full-text search, newest first, fast whether the words are rare or common.
+   * Postgres cannot estimate how many bodies match a query (it guesses 0.5 %), so it would walk
+   * the time index past a million rows for a rare word, or sort hundreds of thousands of hits for
+   * a common one. Instead: count the hits with the GIN index alone, up to RARE_HITS; few hits are
+   * sorted, many are found quickly by walking the time index.
+   */
+  private async fullTextPage(
+    conditions: string,
+    params: unknown[],
+    take: number,
+  ): Promise<RoutedRow[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_seqscan = off');
+      await manager.query('SET LOCAL enable_indexscan = off');
+      const [{ hits }] = await manager.query<{ hits: number }[]>(
+        `SELECT count(*)::int AS hits
+           FROM (SELECT 1 FROM messaging.messages ${conditions} LIMIT ${RARE_HITS}) matching`,
+        params,
+      );
+      if (hits < RARE_HITS) {
+        return manager.query<RoutedRow[]>(
+          `WITH matching AS MATERIALIZED (SELECT * FROM messaging.messages ${conditions})
+           SELECT * FROM matching ORDER BY created_at DESC, id DESC LIMIT ${take}`,
+          params,
+        );
+      }
+      await manager.query('SET LOCAL enable_indexscan = on');
+      await manager.query('SET LOCAL enable_bitmapscan = off');
+      return manager.query<RoutedRow[]>(
+        `SELECT * FROM messaging.messages ${conditions}
+          ORDER BY created_at DESC, id DESC LIMIT ${take}`,
+        params,
+      );
+    });
+  }
+
+  /** Every SMS both ways with the student, with the email that carried any that SMS could not. */
+  async studentHistory(studentId: string): Promise<RoutedMessageView[]> {
+    const rows = await this.dataSource.query<RoutedRow[]>(
+      `SELECT * FROM messaging.messages WHERE student_id = $1 ORDER BY created_at, id`,
+      [studentId],
+    );
+    return rows.map(routedView);
+  }
+}

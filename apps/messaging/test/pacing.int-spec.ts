@@ -1,0 +1,185 @@
+import { eventually } from '../../../test/support/eventually';
+import { startSystem, TestSystem } from '../../../test/support/system';
+import { MessagingProcess, startMessagingProcess } from './support/messaging-process';
+import {
+  addStudents,
+  maxPerSecond,
+  newStaff,
+  reserveKnownNumbers,
+  sendsTo,
+  StaffWithNumber,
+  studentRow,
+  TestStudent,
+} from './support/sending-fixtures';
+
+const RATE = 50;
+
+let system: TestSystem;
+let instances: MessagingProcess[] = [];
+
+// Messaging runs as processes of their own here: two instances share the limit, and the service
+// can be killed with SIGKILL in the middle of a bulk send.
+beforeAll(async () => {
+  system = await startSystem({
+    env: { SEND_RATE_PER_NUMBER: String(RATE) },
+    without: ['messaging'],
+  });
+  await reserveKnownNumbers(system);
+  instances = [await startMessagingProcess(system.env, system.db)];
+}, 120_000);
+
+afterAll(async () => {
+  for (const instance of instances) await instance.stop();
+  await system?.close();
+});
+
+const progress = async (staff: StaffWithNumber, bulkId: string) => {
+  const response = await system.api('GET', `/api/messages/bulk/${bulkId}`, { as: staff.as });
+  expect(response.status).toBe(200);
+  return response.body;
+};
+
+async function startBulk(staff: StaffWithNumber, students: TestStudent[], body: string) {
+  const response = await system.api('POST', '/api/messages/bulk', {
+    as: staff.as,
+    body: { studentIds: students.map((s) => s.id), body },
+  });
+  expect(response.status).toBe(202);
+  expect(response.body.total).toBe(students.length);
+  return response.body.bulkId as string;
+}
+
+async function untilDone(staff: StaffWithNumber, bulkId: string) {
+  await eventually(async () => expect((await progress(staff, bulkId)).done).toBe(true), {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+  });
+}
+
+/** What messaging handed to Twilio from `from`, in order: its own send log. */
+async function sendLog(from: string) {
+  const { rows } = await system.db.query<{ id: string; submitted_at: Date; submitted_by: string }>(
+    `SELECT id, submitted_at, submitted_by FROM messaging.messages
+      WHERE from_phone = $1 AND submitted_at IS NOT NULL ORDER BY submitted_at`,
+    [from],
+  );
+  return rows;
+}
+
+const thousandStudents = () =>
+  Array.from({ length: 1_000 }, (_, index) =>
+    studentRow({ name: `Student${index} Test`, email: null }),
+  );
+
+describe('1,000 recipients at SEND_RATE_PER_NUMBER=50 with two messaging instances', () => {
+  let coach: StaffWithNumber;
+  let other: StaffWithNumber;
+  let students: TestStudent[];
+  let bulkId: string;
+  let otherBulkId: string;
+  let oneToOneId: string;
+  let oneToOneAskedAt: number;
+
+  beforeAll(async () => {
+    instances.push(await startMessagingProcess(system.env, system.db));
+    coach = await newStaff(system);
+    other = await newStaff(system);
+    students = thousandStudents();
+    const extra = studentRow();
+    await addStudents(system, [...students, extra]);
+
+    bulkId = await startBulk(coach, students, 'Hi {{firstName}}, class is at 6.');
+    otherBulkId = await startBulk(other, students.slice(0, 100), 'From the other coach');
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    oneToOneAskedAt = Date.now();
+    const oneToOne = await system.api('POST', '/api/messages', {
+      as: coach.as,
+      body: { studentId: extra.id, body: 'Just for you' },
+    });
+    oneToOneId = oneToOne.body.id;
+    await untilDone(coach, bulkId);
+  }, 200_000);
+
+  afterAll(async () => {
+    await instances.pop()?.stop();
+  });
+
+  it('hands exactly 1,000 messages to Twilio, each filled in for its student', async () => {
+    const bulkSends = system.emulator.emulator.state.messages.filter(
+      (sent) => sent.from === coach.number && sent.body.endsWith(', class is at 6.'),
+    );
+    expect(bulkSends).toHaveLength(1_000);
+    expect(new Set(bulkSends.map((sent) => sent.to)).size).toBe(1_000);
+    expect(sendsTo(system, students[7].smsPhone ?? '', coach.number)[0].body).toBe(
+      'Hi Student7, class is at 6.',
+    );
+    await eventually(
+      async () =>
+        expect(await progress(coach, bulkId)).toMatchObject({
+          total: 1_000,
+          delivered: 1_000,
+          queued: 0,
+          failed: 0,
+          fallback: 0,
+          done: true,
+        }),
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+  }, 90_000);
+
+  it('never sends faster than 50 a second from one number, both instances together', async () => {
+    const log = await sendLog(coach.number);
+    expect(log).toHaveLength(1_001);
+    expect(new Set(log.map((row) => row.submitted_by)).size).toBe(2);
+    expect(maxPerSecond(log.map((row) => row.submitted_at.getTime()))).toBeLessThanOrEqual(RATE);
+  });
+
+  it('lets a one-to-one message overtake the running bulk', async () => {
+    const log = await sendLog(coach.number);
+    const position = log.findIndex((row) => row.id === oneToOneId);
+    expect(position).toBeGreaterThan(0);
+    expect(position).toBeLessThan(log.length - 500);
+    expect(log[position].submitted_at.getTime() - oneToOneAskedAt).toBeLessThan(1_000);
+  });
+
+  it("does not slow another staff member's bulk", async () => {
+    expect(await progress(other, otherBulkId)).toMatchObject({ total: 100, done: true });
+    const log = await sendLog(other.number);
+    expect(log).toHaveLength(100);
+    // Its number paces on its own: it is through long before the 1,000 of the first coach.
+    const coachLog = await sendLog(coach.number);
+    expect(log[99].submitted_at.getTime()).toBeLessThan(coachLog[500].submitted_at.getTime());
+  });
+});
+
+describe('killing the messaging service in the middle of a bulk send', () => {
+  it('ends, once it is started again, with exactly 1,000 accepted sends at Twilio', async () => {
+    const coach = await newStaff(system);
+    const students = thousandStudents();
+    await addStudents(system, students);
+    const bulkId = await startBulk(coach, students, 'Restart test {{firstName}}');
+
+    await eventually(() => expect(sendsTo(system, students[0].smsPhone ?? '').length).toBe(1));
+    await eventually(
+      async () => {
+        const log = await sendLog(coach.number);
+        expect(log.length).toBeGreaterThan(200);
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    await instances[0].kill();
+    const { rows } = await system.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM messaging.send_jobs WHERE bulk_id = $1`,
+      [bulkId],
+    );
+    expect(rows[0].n).toBeGreaterThan(0);
+    instances[0] = await startMessagingProcess(system.env, system.db);
+    await untilDone(coach, bulkId);
+
+    const accepted = system.emulator.emulator.state.messages.filter(
+      (sent) => sent.from === coach.number,
+    );
+    expect(accepted).toHaveLength(1_000);
+    expect(new Set(accepted.map((sent) => sent.to)).size).toBe(1_000);
+  }, 200_000);
+});

@@ -1,0 +1,104 @@
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { OptChange } from '../events/inbound-sms-stored.event';
+import { defineRequest } from '../request-definition';
+import { MESSAGE_STATUSES, MessageStatus, MessageView } from './message-view';
+
+/** A message in the views, with how routing attributed it when it came in. */
+export interface RoutedMessageView extends MessageView {
+  /** Inbound from a phone several students share, none of them recently messaged from this number. */
+  ambiguous: boolean;
+  candidateStudentIds: string[];
+  /** An opt-out or opt-in keyword: the student's SMS status for this number changed. */
+  optChange: OptChange | null;
+}
+
+/** One conversation of a staff member's SMS tile. */
+export interface TileRow {
+  studentId: string | null;
+  contactPhone: string;
+  studentName: string | null;
+  lastMessage: RoutedMessageView;
+  unreadCount: number;
+  updatedAt: string;
+}
+
+export class StaffRequest {
+  @IsString()
+  @IsNotEmpty()
+  staffId: string;
+}
+
+export class MarkConversationReadRequest extends StaffRequest {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(40)
+  contactPhone: string;
+}
+
+export class SearchSmsRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @IsOptional()
+  @IsString()
+  studentId?: string;
+
+  @IsOptional()
+  @IsString()
+  staffId?: string;
+
+  @IsOptional()
+  @IsIn(['inbound', 'outbound'])
+  direction?: 'inbound' | 'outbound';
+
+  @IsOptional()
+  @IsIn(MESSAGE_STATUSES)
+  status?: MessageStatus;
+
+  /** Cursor: the `nextBefore` of the previous page. */
+  @IsOptional()
+  @IsString()
+  before?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class StudentMessagesRequest {
+  @IsString()
+  @IsNotEmpty()
+  studentId: string;
+}
+
+export const SmsTile = defineRequest<StaffRequest, TileRow[]>(
+  'messaging',
+  'sms-tile',
+  StaffRequest,
+);
+export const MarkConversationRead = defineRequest<
+  MarkConversationReadRequest,
+  { contactPhone: string; readAt: string }
+>('messaging', 'mark-conversation-read', MarkConversationReadRequest);
+export const SearchSms = defineRequest<
+  SearchSmsRequest,
+  { items: RoutedMessageView[]; nextBefore: string | null }
+>('messaging', 'search-sms', SearchSmsRequest);
+export const StudentMessages = defineRequest<StudentMessagesRequest, RoutedMessageView[]>(
+  'messaging',
+  'student-messages',
+  StudentMessagesRequest,
+);
