@@ -1,13 +1,33 @@
 /**
  * `npm run bench [part …]`: starts the system (or uses BENCH_URL) and measures it. Prints one JSON
- * object per part. Parts: import-students.
+ * object per part. Parts: import-students, search-messages, inbound, outbound, ceiling, rss.
+ * BENCH_QUICK=1 makes inbound and ceiling small enough for development.
  */
+import { benchCeiling } from './ceiling.bench';
 import { benchImportStudents } from './import-students.bench';
+import { benchInbound } from './inbound.bench';
+import { benchOutbound } from './outbound.bench';
+import { benchSearchMessages } from './search-messages.bench';
 import { BenchSystem, startBenchSystem } from './system';
 
 const PARTS: Record<string, (system: BenchSystem) => Promise<object>> = {
   'import-students': (system) => benchImportStudents(system),
+  'search-messages': (system) => benchSearchMessages(system, system.databaseUrl),
+  inbound: (system) => benchInbound(system),
+  outbound: (system) => benchOutbound(system),
+  ceiling: (system) => benchCeiling(system),
+  rss: (system) => Promise.resolve(benchRss(system)),
 };
+
+/** Part `rss`: the peak resident memory of each service process so far (VmHWM), against 200 MB. */
+function benchRss(system: BenchSystem): object {
+  const memory = system.memory();
+  return {
+    part: 'rss',
+    memory,
+    targets: { eachServiceLe200Mb: Object.values(memory).every(({ peakMb }) => peakMb <= 200) },
+  };
+}
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);

@@ -1,13 +1,27 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as amqp from 'amqplib';
 import jwt from 'jsonwebtoken';
 import { SUBSCRIPTIONS } from '@fidelis/contracts';
+import { EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
 
 /** The system under measurement: one already running at BENCH_URL, or started here as `npm start` does. */
 export interface BenchSystem {
   url: string;
+  /** The system's database, for seeding what would take too long through the API. */
+  databaseUrl: string;
+  /** The system's broker (the bench starts it in a vhost of its own). */
+  rabbitmqUrl: string;
+  /** The gateway as Twilio sees it: webhook signatures are computed over this base + path. */
+  publicBaseUrl: string;
+  /** The auth token the gateway checks webhook signatures with. */
+  twilioAuthToken: string;
+  /** The Twilio emulator's base URL (its `/_emulator` controls). */
+  emulatorUrl: string;
   token(staffId: string, role: string): string;
+  /** Peak (VmHWM) and current (VmRSS) resident memory of each service process, in MB; empty at BENCH_URL. */
+  memory(): Record<string, { peakMb: number; rssMb: number }>;
   stop(): Promise<void>;
 }
 
@@ -26,22 +40,88 @@ async function waitUntilReady(url: string, timeoutMs = 120_000): Promise<void> {
   throw new Error(`${url} did not become ready`);
 }
 
+/** The direct children of `parentPid`, by the script they run (`apps/<name>/src/main.js` → name). */
+function childProcesses(parentPid: number): { pid: number; name: string }[] {
+  const found: { pid: number; name: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== parentPid) continue;
+      const script = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[1] ?? '';
+      const name = /apps\/([^/]+)\/src\/main\.js$/.exec(script)?.[1] ?? path.basename(script);
+      found.push({ pid: Number(entry), name });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return found;
+}
+
+function memoryOf(pid: number): { peakMb: number; rssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return {
+    peakMb: Math.round(kb('VmHWM') / 1024),
+    rssMb: Math.round(kb('VmRSS') / 1024),
+  };
+}
+
+/** Creates the broker's vhost (with rabbitmqctl, as the tests do) when it does not exist yet. */
+async function ensureVhost(rabbitmqUrl: string): Promise<void> {
+  try {
+    await (await amqp.connect(rabbitmqUrl)).close();
+  } catch {
+    const vhost = decodeURIComponent(new URL(rabbitmqUrl).pathname.slice(1)) || '/';
+    const user = decodeURIComponent(new URL(rabbitmqUrl).username) || 'guest';
+    execFileSync('rabbitmqctl', ['-q', 'add_vhost', vhost]);
+    execFileSync('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, user, '.*', '.*', '.*']);
+  }
+}
+
 export async function startBenchSystem(): Promise<BenchSystem> {
   const secret = process.env.JWT_SECRET ?? 'dev-secret';
+  const databaseUrl =
+    process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fidelis_bench';
+  // A vhost of its own, so that no other system on this broker consumes the bench's events.
+  const rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672/fidelis_bench';
+  const emulatorPort = process.env.TWILIO_EMULATOR_PORT ?? '4900';
   const token = (staffId: string, role: string) =>
     jwt.sign({ sub: staffId, role }, secret, { algorithm: 'HS256', expiresIn: '2h' });
+  const common = {
+    databaseUrl,
+    rabbitmqUrl,
+    twilioAuthToken: process.env.TWILIO_AUTH_TOKEN ?? EMULATOR_AUTH_TOKEN,
+    emulatorUrl: process.env.BENCH_EMULATOR_URL ?? `http://127.0.0.1:${emulatorPort}`,
+    token,
+  };
   if (process.env.BENCH_URL) {
     await waitUntilReady(process.env.BENCH_URL);
-    return { url: process.env.BENCH_URL, token, stop: () => Promise.resolve() };
+    return {
+      ...common,
+      url: process.env.BENCH_URL,
+      publicBaseUrl: process.env.PUBLIC_BASE_URL ?? process.env.BENCH_URL,
+      memory: () => ({}),
+      stop: () => Promise.resolve(),
+    };
   }
   const port = process.env.BENCH_PORT ?? '3900';
+  const publicBaseUrl = process.env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
   const env = {
     ...process.env,
     PORT: port,
-    DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fidelis_bench',
-    TWILIO_EMULATOR_PORT: process.env.TWILIO_EMULATOR_PORT ?? '4900',
+    PUBLIC_BASE_URL: publicBaseUrl,
+    DATABASE_URL: databaseUrl,
+    RABBITMQ_URL: rabbitmqUrl,
+    TWILIO_EMULATOR_PORT: emulatorPort,
+    // Outbound pacing high enough that the bulk measures the system, not Twilio's limit.
+    SEND_RATE_PER_NUMBER: process.env.SEND_RATE_PER_NUMBER ?? '100',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
+  await ensureVhost(rabbitmqUrl);
   const child: ChildProcess = spawn(process.execPath, [path.join(dist, 'tools/start/start.js')], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -49,8 +129,15 @@ export async function startBenchSystem(): Promise<BenchSystem> {
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(url);
   return {
+    ...common,
     url,
-    token,
+    publicBaseUrl,
+    memory: () =>
+      Object.fromEntries(
+        childProcesses(child.pid ?? -1)
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map(({ pid, name }) => [name, memoryOf(pid)]),
+      ),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -63,10 +150,11 @@ export async function startBenchSystem(): Promise<BenchSystem> {
  * Waits until every event queue of the system is empty (the consumers caught up), so that one
  * measurement does not pay for the work the previous one left behind.
  */
-export async function waitForQuiet(timeoutMs = 300_000): Promise<void> {
-  const connection = await amqp.connect(
-    process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-  );
+export async function waitForQuiet(
+  rabbitmqUrl = process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672/fidelis_bench',
+  timeoutMs = 300_000,
+): Promise<void> {
+  const connection = await amqp.connect(rabbitmqUrl);
   try {
     const deadline = Date.now() + timeoutMs;
     let quietChecks = 0;
