@@ -249,6 +249,35 @@ describe('routing cases', () => {
     expect(row.lastMessage).toMatchObject({ ambiguous: true });
   });
 
+  it('attributes a reply from a shared phone to the sibling last messaged from that number', async () => {
+    const shared = phone(15);
+    await createStudent('Older Sibling', shared);
+    const younger = await createStudent('Younger Sibling', shared);
+    await settled();
+    const sent = await system.api('POST', '/api/messages', {
+      as: coachA,
+      body: { studentId: younger, body: 'Your essay is due Friday' },
+    });
+    expect(sent.status).toBe(202);
+    await eventually(async () => {
+      const history = await system.api('GET', `/api/students/${younger}/messages`, { as: coachA });
+      expect(history.body).toHaveLength(1);
+    });
+
+    const { messageSid } = await text(
+      shared,
+      numbers.get(coachA.staffId)!.phoneNumber,
+      'ok thanks',
+    );
+
+    expect(await storedMessage(messageSid)).toMatchObject({ studentId: younger, ambiguous: false });
+    const history = await system.api('GET', `/api/students/${younger}/messages`, { as: coachA });
+    expect(history.body.map((m: { direction: string }) => m.direction)).toEqual([
+      'outbound',
+      'inbound',
+    ]);
+  });
+
   it('stores a reply to a number nobody holds for admins in the global tab', async () => {
     const unheld = await system.api('POST', '/api/numbers', {
       as: admin,
