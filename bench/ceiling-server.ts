@@ -13,7 +13,9 @@ const CEILING_QUEUE = 'bench.ceiling';
 const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 async function server(port: number): Promise<void> {
-  const connection = await amqp.connect(process.env.RABBITMQ_URL ?? 'amqp://127.0.0.1');
+  const connection = await amqp.connect(process.env.RABBITMQ_URL ?? 'amqp://127.0.0.1', {
+    timeout: 10_000,
+  });
   const channel = await connection.createConfirmChannel();
   const httpServer = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -35,7 +37,9 @@ async function server(port: number): Promise<void> {
 
 async function consumer(): Promise<void> {
   const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  const connection = await amqp.connect(process.env.RABBITMQ_URL ?? 'amqp://127.0.0.1');
+  const connection = await amqp.connect(process.env.RABBITMQ_URL ?? 'amqp://127.0.0.1', {
+    timeout: 10_000,
+  });
   const channel = await connection.createChannel();
   await channel.prefetch(Number(process.env.CEILING_PREFETCH ?? 100));
   await channel.consume(CEILING_QUEUE, (message) => {

@@ -34,7 +34,7 @@ export async function benchCeiling(system: BenchSystem): Promise<object> {
   const count = inboundSettings.count;
   const concurrency = inboundSettings.concurrency;
   const db = new Pool({ connectionString: system.databaseUrl, max: 1 });
-  const broker = await amqp.connect(system.rabbitmqUrl);
+  const broker = await amqp.connect(system.rabbitmqUrl, { timeout: 10_000 });
   const children: ChildProcess[] = [];
   try {
     await db.query('CREATE SCHEMA IF NOT EXISTS bench_ceiling');

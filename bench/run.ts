@@ -19,13 +19,17 @@ const PARTS: Record<string, (system: BenchSystem) => Promise<object>> = {
   rss: (system) => Promise.resolve(benchRss(system)),
 };
 
-/** Part `rss`: the peak resident memory of each service process so far (VmHWM), against 200 MB. */
+/**
+ * Part `rss`: the peak resident memory (VmHWM) of each process of the system so far, against
+ * 200 MB for each of the five services (the emulator is listed, not judged).
+ */
 function benchRss(system: BenchSystem): object {
   const memory = system.memory();
+  const services = Object.entries(memory).filter(([name]) => name !== 'twilio-emulator');
   return {
     part: 'rss',
     memory,
-    targets: { eachServiceLe200Mb: Object.values(memory).every(({ peakMb }) => peakMb <= 200) },
+    targets: { eachServiceLe200Mb: services.every(([, { peakMb }]) => peakMb <= 200) },
   };
 }
 

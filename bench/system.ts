@@ -51,7 +51,7 @@ function childProcesses(parentPid: number): { pid: number; name: string }[] {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== parentPid) continue;
       const script = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[1] ?? '';
-      const name = /apps\/([^/]+)\/src\/main\.js$/.exec(script)?.[1] ?? path.basename(script);
+      const name = /(?:apps|tools)\/([^/]+)\/src\/main\.js$/.exec(script)?.[1] ?? script;
       found.push({ pid: Number(entry), name });
     } catch {
       // exited while we looked
