@@ -15,6 +15,7 @@ import { MessageStore1764240000100 } from './migrations/1764240000100-message-st
 import { SmsViewsHandlers } from './views/sms-views.handlers';
 import { SmsViewsQueries } from './views/sms-views.queries';
 import { InboundConversations1764240000800 } from './migrations/1764240000800-inbound-conversations';
+import { UnattributedRepliesIndex1764240000900 } from './migrations/1764240000900-unattributed-replies-index';
 import { MessagingDirectoryCopy1764240000600 } from './migrations/1764240000600-directory-copy';
 import { Outbound1764240000700 } from './migrations/1764240000700-outbound';
 import { NumberHolders } from './number-holders/number-holders';
@@ -49,6 +50,7 @@ export class MessagingModule {
             MessagingDirectoryCopy1764240000600,
             Outbound1764240000700,
             InboundConversations1764240000800,
+            UnattributedRepliesIndex1764240000900,
           ],
         }),
       ],
