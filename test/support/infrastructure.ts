@@ -78,10 +78,15 @@ export async function withPostgresStopped<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Counts of a queue as the broker sees them, unacked included. */
-export async function queueCounts(
-  queue: string,
-): Promise<{ ready: number; unacked: number; type: string; durable: boolean }> {
+export interface QueueCounts {
+  ready: number;
+  unacked: number;
+  type: string;
+  durable: boolean;
+}
+
+/** Every queue of the tests' vhost with its counts as the broker sees them, unacked included. */
+export async function allQueueCounts(): Promise<Map<string, QueueCounts>> {
   const rows = JSON.parse(
     await rabbitmqctl(
       'list_queues',
@@ -102,14 +107,24 @@ export async function queueCounts(
     messages_ready: number;
     messages_unacknowledged: number;
   }[];
-  const row = rows.find((candidate) => candidate.name === queue);
-  if (!row) throw new Error(`queue ${queue} does not exist`);
-  return {
-    ready: row.messages_ready,
-    unacked: row.messages_unacknowledged,
-    type: row.type,
-    durable: row.durable,
-  };
+  return new Map(
+    rows.map((row) => [
+      row.name,
+      {
+        ready: row.messages_ready,
+        unacked: row.messages_unacknowledged,
+        type: row.type,
+        durable: row.durable,
+      },
+    ]),
+  );
+}
+
+/** Counts of one queue as the broker sees them, unacked included. */
+export async function queueCounts(queue: string): Promise<QueueCounts> {
+  const counts = (await allQueueCounts()).get(queue);
+  if (!counts) throw new Error(`queue ${queue} does not exist`);
+  return counts;
 }
 
 /** Deletes test queues (and their retry and dead-letter queues). */

@@ -2,9 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { GatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
+import { acceptOnly } from './http/accept-only.middleware';
 
 /** Twilio's webhooks are a few kilobytes; anything much larger is not one. */
 const FORM_LIMIT = '64kb';
@@ -18,8 +20,13 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: JSON_LIMIT });
-  app.useBodyParser('urlencoded', { limit: FORM_LIMIT, extended: false });
+  // Each part of the gateway parses the one media type it speaks (before Nest's routes run).
+  app.use('/api', acceptOnly('application/json'), json({ limit: JSON_LIMIT }));
+  app.use(
+    '/webhooks',
+    acceptOnly('application/x-www-form-urlencoded'),
+    urlencoded({ limit: FORM_LIMIT, extended: false }),
+  );
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

@@ -496,6 +496,9 @@ describe('notification of the holder', () => {
       return delivered;
     });
     expect(push.vapidProblem).toBeNull();
+    // The topic lets the push service collapse a push that is sent again after a crash.
+    const { messageId } = push.payload as { messageId: string };
+    expect(push.headers.topic).toBe(messageId.replace(/-/g, ''));
     expect(push.payload).toMatchObject({
       type: 'sms.received',
       title: 'Pushed Student',

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { twilioSignature } from '@fidelis/twilio';
 import { eventually } from '../../../test/support/eventually';
 import { withPostgresStopped, withRabbitMqStopped } from '../../../test/support/infrastructure';
 import { startSystem, TestSystem } from '../../../test/support/system';
+import { postSignedForm } from '../../../test/support/webhooks';
 
 const sid = (prefix = 'SM') => `${prefix}${randomBytes(16).toString('hex')}`;
 const STUDENT = '+14155550123';
@@ -23,20 +23,8 @@ async function inject(
 }
 
 /** Posts a form to the gateway signed as Twilio would sign it (or with another token). */
-async function postSigned(
-  path: string,
-  params: Record<string, string>,
-  token = system.emulator.emulator.authToken,
-): Promise<Response> {
-  const url = `${system.url}${path}`;
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': twilioSignature(token, url, params),
-    },
-    body: new URLSearchParams(params),
-  });
+function postSigned(path: string, params: Record<string, string>, token?: string) {
+  return postSignedForm(system, path, params, { token });
 }
 
 async function storedInbound(messageSid: string) {

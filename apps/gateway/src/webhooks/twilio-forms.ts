@@ -14,9 +14,13 @@ import {
 /** A webhook's form as Express parsed it; Twilio sends flat string fields. */
 export type TwilioForm = Record<string, string | string[] | undefined>;
 
+/**
+ * One field as text. Postgres cannot store NUL in text: it becomes U+FFFD, visibly, so that the
+ * message is kept rather than refused on every retry.
+ */
 const text = (form: TwilioForm, key: string): string => {
   const value = form[key];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
+  return ((Array.isArray(value) ? value[0] : value) ?? '').replaceAll('\u0000', '\uFFFD');
 };
 
 /** Builds and validates an event from a webhook; an InvalidEventError names what is missing. */

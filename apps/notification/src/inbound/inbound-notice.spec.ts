@@ -1,5 +1,5 @@
 import { InboundSmsStoredPayload } from '@fidelis/contracts';
-import { inboundEmail, preview, pushPayload } from './inbound-notice';
+import { inboundEmail, preview, pushPayload, pushTopic } from './inbound-notice';
 
 const sms = (overrides: Partial<InboundSmsStoredPayload> = {}): InboundSmsStoredPayload => ({
   messageId: '7d0c1c2e-8f3a-4c1e-9a57-0b7f6f1d2e3a',
@@ -72,5 +72,11 @@ describe('inboundEmail', () => {
       email: 'coach@example.edu',
     });
     expect(mail.subject).toBe('Grace Hopper opted out of SMS from your number');
+  });
+});
+
+describe('pushTopic', () => {
+  it('is the message id in the 32 URL-safe characters RFC 8030 allows a topic', () => {
+    expect(pushTopic(sms())).toBe('7d0c1c2e8f3a4c1e9a570b7f6f1d2e3a');
   });
 });

@@ -59,6 +59,11 @@ export function conversationPath(sms: InboundSmsStoredPayload): string {
     : `/sms?contactPhone=${encodeURIComponent(sms.from)}`;
 }
 
+/** The push's Topic header: the message id without dashes (32 URL-safe characters, the limit). */
+export function pushTopic(sms: InboundSmsStoredPayload): string {
+  return sms.messageId.replace(/-/g, '');
+}
+
 export function pushPayload(sms: InboundSmsStoredPayload): InboundPushPayload {
   const text = preview(sms.body);
   return {

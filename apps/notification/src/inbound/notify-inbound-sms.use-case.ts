@@ -4,7 +4,7 @@ import { EventEnvelope, InboundSmsStoredPayload } from '@fidelis/contracts';
 import { logger } from '@fidelis/logging';
 import { MailClient } from '@fidelis/mail';
 import { pushFailureReason, PushOutcome, WebPushClient } from '../push/web-push.client';
-import { inboundEmail, pushPayload } from './inbound-notice';
+import { inboundEmail, pushPayload, pushTopic } from './inbound-notice';
 
 interface Target {
   id: string;
@@ -70,7 +70,7 @@ export class NotifyInboundSmsUseCase {
       const pending = targets.filter((target) => !target.delivered);
       const payload = JSON.stringify(pushPayload(sms));
       const outcomes = await Promise.allSettled(
-        pending.map((target) => this.push.send(target, payload)),
+        pending.map((target) => this.push.send(target, payload, pushTopic(sms))),
       );
       for (const [index, outcome] of outcomes.entries()) {
         const target = pending[index];

@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Agent } from 'node:https';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import webpush, { WebPushError } from 'web-push';
 import { VAPID_DETAILS, VapidDetails } from './vapid-keys';
 
@@ -19,12 +20,23 @@ const TIMEOUT_MS = 10_000;
 /**
  * Web Push over HTTPS with `web-push`: the payload encrypted for the subscription (aes128gcm),
  * signed with our VAPID key. Rejects on any other failure (5xx, 429, network), to be retried.
+ *
+ * `topic` names what the push is about (RFC 8030 §5.4): a push service replaces a stored push
+ * with the same topic. A push whose answer was lost (a crash or a database outage before it was
+ * recorded) is sent again, and the topic keeps the device from showing it twice.
  */
 @Injectable()
-export class WebPushClient {
+export class WebPushClient implements OnModuleDestroy {
+  /** Keeps TLS connections to the push services open: a handshake per push cost more than the push. */
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
   constructor(@Inject(VAPID_DETAILS) private readonly vapid: VapidDetails) {}
 
-  async send(target: PushTarget, payload: string): Promise<PushOutcome> {
+  onModuleDestroy(): void {
+    this.agent.destroy();
+  }
+
+  async send(target: PushTarget, payload: string, topic: string): Promise<PushOutcome> {
     try {
       await webpush.sendNotification(
         { endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } },
@@ -35,6 +47,8 @@ export class WebPushClient {
           urgency: 'high',
           timeout: TIMEOUT_MS,
           contentEncoding: 'aes128gcm',
+          topic,
+          agent: this.agent,
         },
       );
       return 'delivered';
