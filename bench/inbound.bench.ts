@@ -154,6 +154,8 @@ export interface InboundRun {
   announcedMissing: number;
   announcedMoreThanOnce: number;
   announcedToWrongStream: number;
+  /** CPU milliseconds per message, by process, from the first webhook until every queue was empty. */
+  cpuMsPerMessage: Record<string, number>;
 }
 
 /** One inbound run: webhooks at `options` with every holder's dashboard connected, then the checks. */
@@ -174,9 +176,18 @@ export async function inboundRun(
   }
   try {
     const webhooks = prepareWebhooks(system, people, count, mode);
+    const cpuBefore = system.cpu();
     const load = await sendWebhooks(`${system.url}${WEBHOOK_PATH}`, webhooks, options);
     const total = () => [...streams.values()].reduce((sum, s) => sum + s.received, 0);
     await waitFor(total, count);
+    await waitForQuiet(system.rabbitmqUrl);
+    const cpuAfter = system.cpu();
+    const cpuMsPerMessage = Object.fromEntries(
+      Object.entries(cpuAfter).map(([name, seconds]) => [
+        name,
+        Math.round(((seconds - (cpuBefore[name] ?? 0)) * 1_000 * 100) / count) / 100,
+      ]),
+    );
 
     const endToEnd: number[] = [];
     let lastSeen = load.endedAt;
@@ -264,6 +275,7 @@ export async function inboundRun(
       announcedMissing,
       announcedMoreThanOnce,
       announcedToWrongStream,
+      cpuMsPerMessage,
     };
   } finally {
     for (const stream of streams.values()) stream.close();

@@ -22,6 +22,8 @@ export interface BenchSystem {
   token(staffId: string, role: string): string;
   /** Peak (VmHWM) and current (VmRSS) resident memory of each service process, in MB; empty at BENCH_URL. */
   memory(): Record<string, { peakMb: number; rssMb: number }>;
+  /** CPU seconds used so far by each service (none at BENCH_URL), Postgres, RabbitMQ and the bench. */
+  cpu(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +52,9 @@ function childProcesses(parentPid: number): { pid: number; name: string }[] {
       // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== parentPid) continue;
-      const script = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0')[1] ?? '';
+      // node [flags…] <script>: the script is the last argument.
+      const script =
+        readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).pop() ?? '';
       const name = /(?:apps|tools)\/([^/]+)\/src\/main\.js$/.exec(script)?.[1] ?? script;
       found.push({ pid: Number(entry), name });
     } catch {
@@ -58,6 +62,71 @@ function childProcesses(parentPid: number): { pid: number; name: string }[] {
     }
   }
   return found;
+}
+
+/** CPU seconds (user + system) a process used, with its reaped children's (`cutime`, `cstime`). */
+function cpuSecondsOf(pid: number, withChildren = false): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the comm: field 14 (utime) is index 11 here, then stime, cutime, cstime.
+  const ticks = fields.slice(11, withChildren ? 15 : 13).reduce((sum, f) => sum + Number(f), 0);
+  return ticks / 100;
+}
+
+/** The pids whose command line starts with `prefix` (Postgres backends, the RabbitMQ node). */
+function processesNamed(pattern: RegExp): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return pattern.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * CPU seconds used so far by each service of the system, by Postgres (the postmaster with every
+ * backend, living or reaped) and by the RabbitMQ node. Differences of two readings give what a
+ * run cost, wherever it was spent.
+ */
+export function cpuSeconds(
+  servicesOf: () => { pid: number; name: string }[],
+): Record<string, number> {
+  const total: Record<string, number> = {};
+  const add = (name: string, seconds: number) => (total[name] = (total[name] ?? 0) + seconds);
+  const safely = (read: () => number) => {
+    try {
+      return read();
+    } catch {
+      return 0; // exited while we looked
+    }
+  };
+  for (const { pid, name } of servicesOf())
+    add(
+      name,
+      safely(() => cpuSecondsOf(pid)),
+    );
+  for (const pid of processesNamed(/^\/usr\/lib\/postgresql\/.*\/bin\/postgres /)) {
+    add(
+      'postgres',
+      safely(() => cpuSecondsOf(pid, true)),
+    );
+  }
+  for (const pid of processesNamed(/^postgres: /))
+    add(
+      'postgres',
+      safely(() => cpuSecondsOf(pid)),
+    );
+  for (const pid of processesNamed(/beam\.smp/))
+    add(
+      'rabbitmq',
+      safely(() => cpuSecondsOf(pid)),
+    );
+  add('bench', cpuSecondsOf(process.pid));
+  return total;
 }
 
 function memoryOf(pid: number): { peakMb: number; rssMb: number } {
@@ -105,6 +174,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
       url: process.env.BENCH_URL,
       publicBaseUrl: process.env.PUBLIC_BASE_URL ?? process.env.BENCH_URL,
       memory: () => ({}),
+      cpu: () => cpuSeconds(() => []),
       stop: () => Promise.resolve(),
     };
   }
@@ -138,6 +208,7 @@ export async function startBenchSystem(): Promise<BenchSystem> {
           .sort((a, b) => a.name.localeCompare(b.name))
           .map(({ pid, name }) => [name, memoryOf(pid)]),
       ),
+    cpu: () => cpuSeconds(() => childProcesses(child.pid ?? -1)),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -322,6 +322,63 @@ describe('Broker with a service database', () => {
     await eventually(async () => expect(await effects()).toEqual([42, 43]));
   });
 
+  const effectsBetween = async (from: number, to: number) =>
+    (await effects()).filter((n) => n >= from && n <= to);
+
+  it('handles events that arrive together in one transaction, each once', async () => {
+    const sub = subscription('batched');
+    // Published before anyone consumes: the consumer finds them waiting, as after an outage.
+    const publisher = newBroker(sub);
+    await publisher.start();
+    const published = Array.from({ length: 40 }, (_, index) => 100 + index);
+    await Promise.all(published.map((n) => publisher.publish(counted(n), Counted.routingKey)));
+    const transactions = new Set<string>();
+    const consumer = newBroker(sub);
+    consumer.consume(
+      sub,
+      handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
+        const [{ txid }] = await manager.query<{ txid: string }[]>(
+          'SELECT txid_current()::text AS txid',
+        );
+        transactions.add(txid);
+        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+      }),
+    );
+    await consumer.start();
+
+    await eventually(async () => expect(await effectsBetween(100, 139)).toEqual(published));
+    expect(transactions.size).toBeLessThan(published.length / 2);
+  });
+
+  it('handles the others of a batch when one of its events fails, and retries only that one', async () => {
+    const sub = subscription('batch-with-failure');
+    const publisher = newBroker(sub);
+    await publisher.start();
+    const published = Array.from({ length: 10 }, (_, index) => 200 + index);
+    await Promise.all(published.map((n) => publisher.publish(counted(n), Counted.routingKey)));
+    let failures = 0;
+    const consumer = newBroker(sub);
+    consumer.consume(
+      sub,
+      handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
+        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+        // 205 fails in its batch and again on its own, then succeeds when the broker retries it.
+        if (event.payload.n === 205 && failures < 2) {
+          failures += 1;
+          throw new Error('205 is not ready yet');
+        }
+      }),
+    );
+    await consumer.start();
+
+    await eventually(async () => expect(await effectsBetween(200, 209)).toEqual(published));
+    expect(failures).toBe(2);
+    await eventually(
+      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+  });
+
   it('keeps consuming after the server closes its connections, and loses nothing', async () => {
     const sub = subscription('connections-closed');
     const broker = newBroker(sub);
