@@ -6,7 +6,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { commonEnvironment, loadConfig } from '@fidelis/config';
-import { SERVICES } from '@fidelis/contracts';
+import { ServiceName, SERVICES } from '@fidelis/contracts';
 import { ensureDatabase } from '@fidelis/database';
 import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
 
@@ -21,10 +21,19 @@ function log(message: string): void {
 }
 
 /**
- * The services' V8 heap limit. Without one, V8 sizes the heap from the machine's memory and
- * collects lazily, so a service under load holds garbage well past its working set.
+ * V8 memory flags of each service. Without a heap limit V8 sizes the heap from the machine's
+ * memory and collects lazily, so a service under load holds garbage well past its working set.
+ * Numbers also gets a small young generation: a 10,000-student import otherwise peaks at 235 MB,
+ * and it is off the message path, where more frequent scavenges would cost throughput.
  */
-const SERVICE_HEAP_MB = 160;
+const HEAP_LIMIT = '--max-old-space-size=160';
+const NODE_FLAGS: Record<ServiceName, string[]> = {
+  gateway: [HEAP_LIMIT],
+  numbers: [HEAP_LIMIT, '--max-semi-space-size=4'],
+  messaging: [HEAP_LIMIT],
+  routing: [HEAP_LIMIT],
+  notification: [HEAP_LIMIT],
+};
 
 function launch(
   name: string,
@@ -99,9 +108,12 @@ async function main(): Promise<void> {
     log(`Twilio emulator on http://127.0.0.1:${emulatorPort}`);
   }
   for (const service of SERVICES) {
-    launch(service, `apps/${service}/src/main.js`, { ...env, FIDELIS_SERVICE: service }, [
-      `--max-old-space-size=${SERVICE_HEAP_MB}`,
-    ]);
+    launch(
+      service,
+      `apps/${service}/src/main.js`,
+      { ...env, FIDELIS_SERVICE: service },
+      NODE_FLAGS[service],
+    );
   }
 
   const base = `http://localhost:${port}`;
