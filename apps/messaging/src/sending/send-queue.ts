@@ -54,6 +54,12 @@ export class SendQueue implements OnApplicationShutdown {
 
   private async inPacingTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pacing.connect();
+    // A checked-out client has no listener of the pool's: a connection lost between two queries
+    // (Postgres stopping) would be an unhandled 'error' and end the process. The next query fails
+    // instead, and the broken client is discarded on release.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -63,7 +69,8 @@ export class SendQueue implements OnApplicationShutdown {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(lost);
     }
   }
 
