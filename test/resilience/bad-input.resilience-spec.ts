@@ -3,6 +3,7 @@ import { Role } from '@fidelis/contracts';
 import { twilioSignature } from '@fidelis/twilio';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
+import { bearer, tokenFor } from '../support/tokens';
 import { postSignedForm } from '../support/webhooks';
 
 /**
@@ -289,11 +290,13 @@ describe('signed webhooks carrying SQL, script and odd characters', () => {
 
 describe('hostile requests to the REST API', () => {
   it('refuses them with 4xx and changes nothing', async () => {
-    const token = `Bearer ${(await import('../support/tokens')).tokenFor(admin.staffId, 'admin')}`;
     const call = async (method: string, path: string, contentType?: string, body?: string) => {
       const response = await fetch(`${system.url}${path}`, {
         method,
-        headers: { Authorization: token, ...(contentType ? { 'Content-Type': contentType } : {}) },
+        headers: {
+          ...bearer(tokenFor(admin.staffId, 'admin')),
+          ...(contentType ? { 'Content-Type': contentType } : {}),
+        },
         body,
       });
       await response.arrayBuffer();
