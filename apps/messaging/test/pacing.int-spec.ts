@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { eventually } from '../../../test/support/eventually';
 import { startSystem, TestSystem } from '../../../test/support/system';
-import { MessagingProcess, startMessagingProcess } from './support/messaging-process';
+import { ServiceProcess } from '../../../test/support/service-process';
+import { startMessagingProcess } from './support/messaging-process';
 import {
   addStudents,
   maxPerSecond,
@@ -16,7 +17,7 @@ import {
 const RATE = 50;
 
 let system: TestSystem;
-let instances: MessagingProcess[] = [];
+let instances: ServiceProcess[] = [];
 
 // Messaging runs as processes of their own here: two instances share the limit, and the service
 // can be killed with SIGKILL in the middle of a bulk send.

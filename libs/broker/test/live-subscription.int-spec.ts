@@ -5,6 +5,7 @@ import { Broker, EVENTS_EXCHANGE } from '@fidelis/broker';
 import { eventually } from '../../../test/support/eventually';
 import {
   closeAllConnections,
+  connectionIds,
   RABBITMQ_URL,
   RABBITMQ_VHOST,
   rabbitmqctl,
@@ -61,14 +62,6 @@ async function liveQueues(): Promise<QueueRow[]> {
     ),
   ) as QueueRow[];
   return rows.filter((row) => row.name.startsWith('amq.gen-'));
-}
-
-/** The server-side ids of this vhost's connections (`list_connections` lists the whole node's). */
-async function connectionIds(): Promise<string[]> {
-  const rows = JSON.parse(
-    await rabbitmqctl('list_connections', 'vhost', 'pid', '--formatter', 'json'),
-  ) as { vhost: string; pid: string }[];
-  return rows.filter((row) => row.vhost === RABBITMQ_VHOST).map((row) => row.pid);
 }
 
 afterEach(async () => {

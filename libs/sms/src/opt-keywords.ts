@@ -1,6 +1,7 @@
 import type { OptChange } from '@fidelis/contracts';
 
-const OPT_OUT = new Set([
+/** Twilio's default opt-out keywords: a body of just one of these ends SMS from that number. */
+export const OPT_OUT_KEYWORDS: ReadonlySet<string> = new Set([
   'STOP',
   'STOPALL',
   'UNSUBSCRIBE',
@@ -10,7 +11,8 @@ const OPT_OUT = new Set([
   'REVOKE',
   'OPTOUT',
 ]);
-const OPT_IN = new Set(['START', 'YES', 'UNSTOP']);
+/** Twilio's opt-in keywords: they undo an opt-out. */
+export const OPT_IN_KEYWORDS: ReadonlySet<string> = new Set(['START', 'YES', 'UNSTOP']);
 
 /**
  * What an inbound body does to the student's SMS status for our number: Twilio's opt-out and
@@ -21,7 +23,7 @@ export function optChangeOf(body: string): OptChange | null {
     .trim()
     .replace(/^[\s.!?]+|[\s.!?]+$/g, '')
     .toUpperCase();
-  if (OPT_OUT.has(word)) return 'opted-out';
-  if (OPT_IN.has(word)) return 'opted-in';
+  if (OPT_OUT_KEYWORDS.has(word)) return 'opted-out';
+  if (OPT_IN_KEYWORDS.has(word)) return 'opted-in';
   return null;
 }

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { API_VERSION, type EmulatorContext } from './context';
 import { newSid } from './formats';
-import { countSegments } from '@fidelis/sms';
+import { countSegments, OPT_IN_KEYWORDS, OPT_OUT_KEYWORDS } from '@fidelis/sms';
 import type { OwnedNumber, StoredMessage } from './state';
 import { sendSignedWebhook } from './signed-webhook';
 
@@ -22,18 +22,6 @@ export interface InboundResult {
   webhookError?: string;
 }
 
-/** Twilio's default opt-out handling: these single-word bodies change the sender's subscription. */
-const OPT_OUT_KEYWORDS = new Set([
-  'STOP',
-  'STOPALL',
-  'UNSUBSCRIBE',
-  'CANCEL',
-  'END',
-  'QUIT',
-  'OPTOUT',
-  'REVOKE',
-]);
-const OPT_IN_KEYWORDS = new Set(['START', 'YES', 'UNSTOP']);
 const HELP_KEYWORDS = new Set(['HELP', 'INFO']);
 
 /**

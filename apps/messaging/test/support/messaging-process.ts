@@ -1,13 +1,11 @@
 import { Pool } from 'pg';
 import { ServiceProcess, startServiceProcess } from '../../../../test/support/service-process';
 
-export type MessagingProcess = ServiceProcess;
-
 /** A messaging service as a process of its own, ready once its send worker beats. */
 export async function startMessagingProcess(
   env: NodeJS.ProcessEnv,
   db: Pool,
-): Promise<MessagingProcess> {
+): Promise<ServiceProcess> {
   const before = await db.query<{ worker_id: string }>(
     'SELECT worker_id FROM messaging.send_workers',
   );
