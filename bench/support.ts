@@ -56,7 +56,7 @@ export interface LoadResult {
   /** Per request: when it was sent (performance.now()) and how long its answer took (ms). */
   sentAt: Float64Array;
   latencyMs: Float64Array;
-  /** Answers by HTTP status (0: the connection failed). */
+  /** Answers by HTTP status, or by error code when there was no answer (ECONNRESET…). */
   statuses: Record<string, number>;
   startedAt: number;
   endedAt: number;
@@ -88,11 +88,11 @@ export async function drive(
       }
       const sent = performance.now();
       sentAt[index] = sent;
-      let status = 0;
+      let status: number | string;
       try {
         status = await send(index);
-      } catch {
-        status = 0;
+      } catch (error) {
+        status = (error as NodeJS.ErrnoException).code ?? String(error);
       }
       latencyMs[index] = performance.now() - sent;
       statuses[status] = (statuses[status] ?? 0) + 1;

@@ -25,8 +25,8 @@ export class MessagingConsumers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(SUBSCRIPTIONS.messagingSmsRouted, (event, manager) =>
-      this.storeInboundSms.execute(event, manager),
+    this.consumers.registerBatch(SUBSCRIPTIONS.messagingSmsRouted, (events, manager) =>
+      this.storeInboundSms.execute(events, manager),
     );
     this.consumers.register(SUBSCRIPTIONS.messagingSmsStatusReported, (event, manager) =>
       this.recordStatusReport.execute(event, manager),

@@ -21,11 +21,11 @@ export class RoutingConsumers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(SUBSCRIPTIONS.routingSmsReceived, (event, manager) =>
-      this.resolveStudent.execute(event, manager),
+    this.consumers.registerBatch(SUBSCRIPTIONS.routingSmsReceived, (events, manager) =>
+      this.resolveStudent.execute(events, manager),
     );
-    this.consumers.register(SUBSCRIPTIONS.routingStudentResolved, (event, manager) =>
-      this.routeToHolder.execute(event, manager),
+    this.consumers.registerBatch(SUBSCRIPTIONS.routingStudentResolved, (events, manager) =>
+      this.routeToHolder.execute(events, manager),
     );
     this.consumers.register(SUBSCRIPTIONS.routingStudentUpserted, (event, manager) =>
       this.upsertStudent.execute(event, manager),

@@ -1,16 +1,22 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { EventEnvelope } from '@fidelis/contracts';
+import { Batches } from './batches';
 import { EventHandler } from './broker';
 
+/** The effect of one event, in the transaction of `manager`. */
 export type TransactionalHandler<P> = (
   event: EventEnvelope<P>,
   manager: EntityManager,
 ) => Promise<void>;
 
-interface Waiting<P> {
-  event: EventEnvelope<P>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
+/** The effect of several events at once (a hot path's multi-row statements), in one transaction. */
+export type BatchHandler<P> = (events: EventEnvelope<P>[], manager: EntityManager) => Promise<void>;
+
+/** A batch handler that handles its events one after the other. */
+export function oneByOne<P>(work: TransactionalHandler<P>): BatchHandler<P> {
+  return async (events, manager) => {
+    for (const event of events) await work(event, manager);
+  };
 }
 
 /**
@@ -18,23 +24,18 @@ interface Waiting<P> {
  * consumer's own schema in the same transaction as the effect, and a redelivery finds it there.
  * The broker acks only after this resolves, that is after the commit.
  *
- * Events that arrive while a transaction is running wait and are then handled together, one
- * after the other in one transaction (at most `maxBatch`): under load a commit serves many events,
- * idle an event is handled at once. When that transaction fails, each of its events is handled
- * again in a transaction of its own, so that only the one that fails is retried.
+ * Events that arrive while a transaction is running wait and are then handled together in one
+ * transaction (`Batches`, at most `maxBatch`); when it fails, each is handled again alone.
  */
 export function handleOnce<P>(
   dataSource: DataSource,
   options: { schema: string; consumer: string; afterCommit?: () => void; maxBatch?: number },
-  work: TransactionalHandler<P>,
+  work: BatchHandler<P>,
 ): EventHandler<P> {
   const table = `"${options.schema}".processed_events`;
-  const maxBatch = options.maxBatch ?? 50;
-  const waiting: Waiting<P>[] = [];
-  let draining = false;
 
-  /** Handles `events` in one transaction; each event's effect only if its id is new. */
-  const handle = async (events: EventEnvelope<P>[]): Promise<void> => {
+  /** Handles `events` in one transaction; the effect only of those whose id is new. */
+  const handle = async (events: EventEnvelope<P>[]): Promise<void[]> => {
     const handled = await dataSource.transaction(async (manager) => {
       const inserted = await manager.query<{ event_id: string }[]>(
         `INSERT INTO ${table} (consumer, event_id) SELECT $1, unnest($2::uuid[])
@@ -42,38 +43,15 @@ export function handleOnce<P>(
         [options.consumer, events.map((event) => event.eventId)],
       );
       const fresh = new Set(inserted.map((row) => row.event_id));
-      for (const event of events) {
-        // delete: the same event twice in one batch (a redelivery) has its effect once.
-        if (fresh.delete(event.eventId)) await work(event, manager);
-      }
-      return inserted.length > 0;
+      // delete: the same event twice in one batch (a redelivery) has its effect once.
+      const freshEvents = events.filter((event) => fresh.delete(event.eventId));
+      if (freshEvents.length > 0) await work(freshEvents, manager);
+      return freshEvents.length > 0;
     });
     if (handled) options.afterCommit?.();
+    return events.map(() => undefined);
   };
 
-  const drain = async (): Promise<void> => {
-    draining = true;
-    while (waiting.length > 0) {
-      const batch = waiting.splice(0, maxBatch);
-      try {
-        await handle(batch.map((item) => item.event));
-        for (const item of batch) item.resolve();
-      } catch (error) {
-        if (batch.length === 1) {
-          batch[0].reject(error);
-          continue;
-        }
-        await Promise.all(
-          batch.map((item) => handle([item.event]).then(item.resolve, item.reject)),
-        );
-      }
-    }
-    draining = false;
-  };
-
-  return (event) =>
-    new Promise<void>((resolve, reject) => {
-      waiting.push({ event, resolve, reject });
-      if (!draining) void drain();
-    });
+  const batches = new Batches(handle, options.maxBatch ?? 50);
+  return (event) => batches.submit(event);
 }

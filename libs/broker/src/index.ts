@@ -3,4 +3,5 @@ export * from './errors';
 export * from './topology';
 export * from './outbox';
 export * from './handle-once';
+export * from './batches';
 export * from './broker-tables.migration';

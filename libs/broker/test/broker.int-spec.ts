@@ -18,6 +18,7 @@ import {
   BrokerUnavailableError,
   EVENTS_EXCHANGE,
   handleOnce,
+  oneByOne,
   Outbox,
 } from '@fidelis/broker';
 import { eventually } from '../../../test/support/eventually';
@@ -278,9 +279,9 @@ describe('Broker with a service database', () => {
     const once = handleOnce<CountedPayload>(
       dataSource,
       { schema, consumer: sub.queue },
-      async (event, manager) => {
+      oneByOne(async (event, manager) => {
         await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-      },
+      }),
     );
     broker.consume(sub, async (event) => {
       deliveries += 1;
@@ -309,11 +310,15 @@ describe('Broker with a service database', () => {
     let calls = 0;
     broker.consume(
       sub,
-      handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
-        calls += 1;
-        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-        if (calls === 1) throw new Error('crashed after writing, before commit');
-      }),
+      handleOnce(
+        dataSource,
+        { schema, consumer: sub.queue },
+        oneByOne(async (event, manager) => {
+          calls += 1;
+          await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+          if (calls === 1) throw new Error('crashed after writing, before commit');
+        }),
+      ),
     );
     await broker.start();
     await broker.publish(counted(43), Counted.routingKey);
@@ -336,13 +341,17 @@ describe('Broker with a service database', () => {
     const consumer = newBroker(sub);
     consumer.consume(
       sub,
-      handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
-        const [{ txid }] = await manager.query<{ txid: string }[]>(
-          'SELECT txid_current()::text AS txid',
-        );
-        transactions.add(txid);
-        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-      }),
+      handleOnce(
+        dataSource,
+        { schema, consumer: sub.queue },
+        oneByOne(async (event, manager) => {
+          const [{ txid }] = await manager.query<{ txid: string }[]>(
+            'SELECT txid_current()::text AS txid',
+          );
+          transactions.add(txid);
+          await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+        }),
+      ),
     );
     await consumer.start();
 
@@ -360,14 +369,18 @@ describe('Broker with a service database', () => {
     const consumer = newBroker(sub);
     consumer.consume(
       sub,
-      handleOnce(dataSource, { schema, consumer: sub.queue }, async (event, manager) => {
-        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-        // 205 fails in its batch and again on its own, then succeeds when the broker retries it.
-        if (event.payload.n === 205 && failures < 2) {
-          failures += 1;
-          throw new Error('205 is not ready yet');
-        }
-      }),
+      handleOnce(
+        dataSource,
+        { schema, consumer: sub.queue },
+        oneByOne(async (event, manager) => {
+          await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+          // 205 fails in its batch and again on its own, then succeeds when the broker retries it.
+          if (event.payload.n === 205 && failures < 2) {
+            failures += 1;
+            throw new Error('205 is not ready yet');
+          }
+        }),
+      ),
     );
     await consumer.start();
 

@@ -10,9 +10,11 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import {
+  BatchHandler,
   Broker,
   BrokerTables1764240000000,
   handleOnce,
+  oneByOne,
   Outbox,
   TransactionalHandler,
 } from '@fidelis/broker';
@@ -48,6 +50,11 @@ export class EventConsumers {
   ) {}
 
   register<P extends object>(subscription: Subscription<P>, work: TransactionalHandler<P>): void {
+    this.registerBatch(subscription, oneByOne(work));
+  }
+
+  /** Like `register`, for a handler that takes the events waiting together at once (hot paths). */
+  registerBatch<P extends object>(subscription: Subscription<P>, work: BatchHandler<P>): void {
     const handler = handleOnce<P>(
       this.dataSource,
       {

@@ -13,7 +13,8 @@ import { StudentDirectory } from '../directory/student-directory';
 
 /**
  * Step one of inbound mapping: `From` → the student(s) whose SMS phone it is. An opt-out or opt-in
- * keyword also changes the student's SMS status for the number it was sent to.
+ * keyword also changes the student's SMS status for the number it was sent to. Takes the messages
+ * that waited together at once: one lookup and one outbox insert per kind of event for all.
  */
 @Injectable()
 export class ResolveStudentUseCase {
@@ -22,38 +23,40 @@ export class ResolveStudentUseCase {
     private readonly outbox: Outbox,
   ) {}
 
-  async execute(event: EventEnvelope<SmsReceivedPayload>, manager: EntityManager): Promise<void> {
-    const sms = event.payload;
-    const candidates = (await this.students.byPhone(sms.from, manager)).map((s) => s.studentId);
-    await this.outbox.add(
+  async execute(
+    events: EventEnvelope<SmsReceivedPayload>[],
+    manager: EntityManager,
+  ): Promise<void> {
+    const byPhone = await this.students.byPhones(
+      events.map((event) => event.payload.from),
       manager,
-      StudentResolved,
-      createEnvelope(
+    );
+    const resolved = events.map((event) => {
+      const candidates = byPhone.get(event.payload.from) ?? [];
+      return createEnvelope(
         StudentResolved,
         {
-          sms,
+          sms: event.payload,
           studentId: candidates.length === 1 ? candidates[0] : null,
           candidateStudentIds: candidates,
         },
         { cause: event },
-      ),
-    );
-    const optChange = optChangeOf(sms.body);
-    if (optChange) {
-      await this.outbox.add(
-        manager,
-        SmsOptOutChanged,
-        createEnvelope(
-          SmsOptOutChanged,
-          {
-            studentPhone: sms.from,
-            number: sms.to,
-            optedOut: optChange === 'opted-out',
-            at: sms.receivedAt,
-          },
-          { cause: event },
-        ),
       );
-    }
+    });
+    await this.outbox.addMany(manager, StudentResolved, resolved);
+
+    const optChanges = events.flatMap((event) => {
+      const sms = event.payload;
+      const optChange = optChangeOf(sms.body);
+      if (!optChange) return [];
+      const payload = {
+        studentPhone: sms.from,
+        number: sms.to,
+        optedOut: optChange === 'opted-out',
+        at: sms.receivedAt,
+      };
+      return [createEnvelope(SmsOptOutChanged, payload, { cause: event })];
+    });
+    await this.outbox.addMany(manager, SmsOptOutChanged, optChanges);
   }
 }

@@ -9,7 +9,10 @@ import {
 } from '@fidelis/contracts';
 import { NumberHolders } from '../number-holders/number-holders';
 
-/** Step two: the staff member who held the `To` number when the message arrived (or nobody). */
+/**
+ * Step two: the staff member who held the `To` number when the message arrived (or nobody), for
+ * the messages that waited together at once.
+ */
 @Injectable()
 export class RouteToHolderUseCase {
   constructor(
@@ -18,15 +21,25 @@ export class RouteToHolderUseCase {
   ) {}
 
   async execute(
-    event: EventEnvelope<StudentResolvedPayload>,
+    events: EventEnvelope<StudentResolvedPayload>[],
     manager: EntityManager,
   ): Promise<void> {
-    const { sms, studentId, candidateStudentIds } = event.payload;
-    const staffId = await this.holders.holderAt(sms.to, new Date(sms.receivedAt), manager);
-    await this.outbox.add(
+    const staffIds = await this.holders.holdersAt(
+      events.map(({ payload }) => ({
+        phoneNumber: payload.sms.to,
+        at: new Date(payload.sms.receivedAt),
+      })),
       manager,
-      SmsRouted,
-      createEnvelope(SmsRouted, { sms, studentId, candidateStudentIds, staffId }, { cause: event }),
     );
+    const routed = events.map((event, index) => {
+      const { sms, studentId, candidateStudentIds } = event.payload;
+      const staffId = staffIds[index];
+      return createEnvelope(
+        SmsRouted,
+        { sms, studentId, candidateStudentIds, staffId },
+        { cause: event },
+      );
+    });
+    await this.outbox.addMany(manager, SmsRouted, routed);
   }
 }

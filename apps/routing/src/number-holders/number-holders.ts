@@ -16,23 +16,38 @@ export class NumberHolders {
     at: Date,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<string | null> {
-    const rows = await manager.query<{ staff_id: string }[]>(
-      `SELECT a.staff_id
-         FROM routing.number_assignments a
-         LEFT JOIN routing.numbers n ON n.number_id = a.number_id
-        WHERE a.phone_number = $1
-          AND a.started_at <= $2
-          AND (a.ended_at IS NULL OR a.ended_at > $2)
-          AND (n.released_at IS NULL OR n.released_at > $2)
-          AND NOT EXISTS (
-            SELECT 1 FROM routing.number_assignments later
-             WHERE later.phone_number = a.phone_number
-               AND later.started_at > a.started_at
-               AND later.started_at <= $2)
-        ORDER BY a.started_at DESC
-        LIMIT 1`,
-      [phoneNumber, at],
+    const [holder] = await this.holdersAt([{ phoneNumber, at }], manager);
+    return holder;
+  }
+
+  /** `holderAt` for many questions with one statement; the answers in the same order. */
+  async holdersAt(
+    questions: { phoneNumber: string; at: Date }[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<(string | null)[]> {
+    const rows = await manager.query<{ i: string; staff_id: string | null }[]>(
+      `SELECT q.i, h.staff_id
+         FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS q(phone_number, at, i)
+         LEFT JOIN LATERAL (
+           SELECT a.staff_id
+             FROM routing.number_assignments a
+             LEFT JOIN routing.numbers n ON n.number_id = a.number_id
+            WHERE a.phone_number = q.phone_number
+              AND a.started_at <= q.at
+              AND (a.ended_at IS NULL OR a.ended_at > q.at)
+              AND (n.released_at IS NULL OR n.released_at > q.at)
+              AND NOT EXISTS (
+                SELECT 1 FROM routing.number_assignments later
+                 WHERE later.phone_number = a.phone_number
+                   AND later.started_at > a.started_at
+                   AND later.started_at <= q.at)
+            ORDER BY a.started_at DESC
+            LIMIT 1
+         ) h ON true`,
+      [questions.map((q) => q.phoneNumber), questions.map((q) => q.at.toISOString())],
     );
-    return rows[0]?.staff_id ?? null;
+    const answers: (string | null)[] = questions.map(() => null);
+    for (const row of rows) answers[Number(row.i) - 1] = row.staff_id;
+    return answers;
   }
 }

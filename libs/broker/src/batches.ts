@@ -1,0 +1,50 @@
+interface Waiting<T, R> {
+  item: T;
+  resolve: (result: R) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers the items submitted while a batch is being worked on into the next batch (at most
+ * `maxBatch`): idle, an item is worked on at once and alone; busy, one round trip serves many.
+ * `work` answers each item of a batch in order. When a batch of several fails, each of its items
+ * is worked on again alone, so that only the one that fails is rejected.
+ */
+export class Batches<T, R> {
+  private readonly waiting: Waiting<T, R>[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly work: (items: T[]) => Promise<R[]>,
+    private readonly maxBatch = 50,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.maxBatch);
+      try {
+        const results = await this.work(batch.map((waiting) => waiting.item));
+        batch.forEach((waiting, index) => waiting.resolve(results[index]));
+      } catch (error) {
+        if (batch.length === 1) {
+          batch[0].reject(error);
+          continue;
+        }
+        await Promise.all(
+          batch.map((waiting) =>
+            this.work([waiting.item]).then(([result]) => waiting.resolve(result), waiting.reject),
+          ),
+        );
+      }
+    }
+    this.draining = false;
+  }
+}
