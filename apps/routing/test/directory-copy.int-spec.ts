@@ -129,17 +129,12 @@ describe("routing's copy of the students", () => {
     }
 
     await eventually(async () =>
-      expect(await students.byPhone(shared)).toEqual([
-        sister.studentId,
-        brother.studentId,
-      ]),
+      expect(await students.byPhone(shared)).toEqual([sister.studentId, brother.studentId]),
     );
 
     await events.publish(StudentUpserted, { ...brother, smsPhone: randomPhone() });
     await eventually(async () =>
-      expect(await students.byPhone(shared)).toEqual([
-        sister.studentId,
-      ]),
+      expect(await students.byPhone(shared)).toEqual([sister.studentId]),
     );
   });
 

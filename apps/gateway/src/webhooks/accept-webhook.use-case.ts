@@ -32,8 +32,8 @@ export class AcceptWebhookUseCase {
   ): Promise<boolean> {
     return this.batches.submit({
       receipt,
-      definition: definition as EventDefinition<object>,
-      event: event as EventEnvelope<object>,
+      definition: definition,
+      event: event,
     });
   }
 
