@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Role, SERVICES } from '@fidelis/contracts';
+import { DEFAULT_PREFETCH } from '@fidelis/broker';
 import { eventually } from '../support/eventually';
 import {
   allQueueCounts,
@@ -24,8 +25,6 @@ const RATE = Number(process.env.RESILIENCE_RATE ?? 100);
 const FAULT_AFTER_MS = 4_000;
 /** How long the services and the checks get to catch up after the stream. */
 const RECOVERY_MS = 240_000;
-/** The broker's prefetch: at most this many messages are in a consumer's hands when it dies. */
-const PREFETCH = 20;
 const STAFF = 8;
 const STUDENTS = 80;
 
@@ -372,7 +371,7 @@ describe.each(PHASES)('a stream of inbound SMS through $name', (phase) => {
       // The intake needs only Postgres: with it up, every webhook is accepted the first time.
       expect(refused).toEqual([]);
     }
-    if (phase.pushMayRepeat) expect(repeatedPushes).toBeLessThanOrEqual(PREFETCH);
+    if (phase.pushMayRepeat) expect(repeatedPushes).toBeLessThanOrEqual(DEFAULT_PREFETCH);
     else expect(repeatedPushes).toBe(0);
 
     const ready = await fetch(`${system.url}/health/ready`);

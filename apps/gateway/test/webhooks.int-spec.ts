@@ -108,6 +108,39 @@ describe('inbound SMS webhook', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it('stores webhooks that arrive together (repeats among them) each once, in shared commits', async () => {
+    const sids = Array.from({ length: 40 }, () => sid());
+    // Each twice, all at once: the repeats land in the same batch as their first, or the next.
+    const answers = await Promise.all(
+      [...sids, ...sids].map((messageSid) =>
+        postSigned('/webhooks/twilio/sms', inboundForm(messageSid)),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    const { rows } = await system.db.query<{ message_sid: string; n: number }>(
+      `SELECT message_sid, count(*)::int AS n FROM gateway.received_webhooks
+        WHERE message_sid = ANY($1) GROUP BY message_sid`,
+      [sids],
+    );
+    expect(rows.map((row) => row.n)).toEqual(sids.map(() => 1));
+    const [{ commits }] = (
+      await system.db.query<{ commits: number }>(
+        `SELECT count(DISTINCT xmin::text)::int AS commits FROM gateway.received_webhooks
+          WHERE message_sid = ANY($1)`,
+        [sids],
+      )
+    ).rows;
+    expect(commits).toBeLessThan(sids.length);
+    await eventually(async () => {
+      const { rows: stored } = await system.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM messaging.messages WHERE twilio_sid = ANY($1)',
+        [sids],
+      );
+      expect(stored[0].n).toBe(sids.length);
+    });
+  });
+
   it('refuses a webhook without a signature or with a wrong one: 403, nothing stored', async () => {
     const messageSid = sid();
     const unsigned = await fetch(`${system.url}/webhooks/twilio/sms`, {

@@ -54,6 +54,11 @@ interface LiveSubscription {
 }
 
 const ATTEMPT_HEADER = 'x-attempt';
+/**
+ * Unacked messages a consumer holds by default: as many as `handleOnce` takes into one
+ * transaction, so that under load each commit serves a full batch.
+ */
+export const DEFAULT_PREFETCH = 50;
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 /** Live events nobody took yet are dropped beyond this many: a dashboard wants news, not a backlog. */
 const LIVE_QUEUE_MAX_LENGTH = 10_000;
@@ -84,7 +89,7 @@ export class Broker {
   private connectedWaiters: (() => void)[] = [];
 
   constructor(private readonly options: BrokerOptions) {
-    this.prefetch = options.prefetch ?? 20;
+    this.prefetch = options.prefetch ?? DEFAULT_PREFETCH;
     this.retryDelaysMs = options.retryDelaysMs ?? [1_000, 5_000, 30_000];
     this.confirmTimeoutMs = options.confirmTimeoutMs ?? 10_000;
   }

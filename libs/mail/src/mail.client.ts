@@ -49,9 +49,15 @@ export class MailClient {
       text: mail.text,
     })) as { messageId: string; message?: Buffer };
     if (this.options.smtpUrl || !info.message) return { messageId: info.messageId };
-    await mkdir(this.directory, { recursive: true });
     const file = path.join(this.directory, `${new Date().toISOString()}-${randomUUID()}.eml`);
-    await writeFile(file, info.message);
+    try {
+      await writeFile(file, info.message);
+    } catch (error) {
+      // The directory is made when first needed (and again if someone removed it), not per mail.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.directory, { recursive: true });
+      await writeFile(file, info.message);
+    }
     return { messageId: info.messageId, file };
   }
 
