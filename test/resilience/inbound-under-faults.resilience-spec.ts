@@ -129,8 +129,19 @@ async function populate(): Promise<void> {
     holders.push({ staffId, phoneNumber: bought.body.phoneNumber, subscription });
   }
   const prefix = `resilient-${hex()}`;
+  // Phones no student of an earlier run in this database has: a shared phone is ambiguous on purpose.
+  const taken = new Set(
+    (
+      await system.db.query<{ sms_phone: string }>(
+        'SELECT sms_phone FROM numbers.students WHERE sms_phone IS NOT NULL',
+      )
+    ).rows.map((row) => row.sms_phone),
+  );
   const phones = new Set<string>();
-  while (phones.size < STUDENTS) phones.add(`+1415${randomInt(2_000_000, 9_000_000)}`);
+  while (phones.size < STUDENTS) {
+    const phone = `+1415${randomInt(2_000_000, 9_000_000)}`;
+    if (!taken.has(phone)) phones.add(phone);
+  }
   for (const [index, phone] of [...phones].entries()) {
     students.push({ id: `${prefix}-${index}`, phone });
   }
