@@ -278,6 +278,41 @@ describe('routing cases', () => {
     ]);
   });
 
+  it('maps replies that arrive together each on its own, whatever the others are', async () => {
+    // Sent at once, they pass each step in the same batches: known students, a shared phone,
+    // a stranger, both coaches' numbers — each must come out with its own student and holder.
+    const [known, other] = [phone(70), phone(71)];
+    const knownId = await createStudent('Batch Known', known);
+    const otherId = await createStudent('Batch Other', other);
+    const shared = phone(72);
+    const siblings = [
+      await createStudent('Batch Sibling A', shared),
+      await createStudent('Batch Sibling B', shared),
+    ];
+    const stranger = phone(73);
+    await settled();
+    const toA = numbers.get(coachA.staffId)!.phoneNumber;
+    const toB = numbers.get(coachB.staffId)!.phoneNumber;
+    const cases = [
+      { from: known, to: toA, expected: { studentId: knownId, staffId: coachA.staffId } },
+      { from: other, to: toB, expected: { studentId: otherId, staffId: coachB.staffId } },
+      { from: known, to: toB, expected: { studentId: knownId, staffId: coachB.staffId } },
+      { from: stranger, to: toA, expected: { studentId: null, staffId: coachA.staffId } },
+      { from: shared, to: toB, expected: { studentId: null, ambiguous: true } },
+    ];
+
+    const sent = await Promise.all(
+      cases.map((c, index) => text(c.from, c.to, `together ${index}`)),
+    );
+
+    for (const [index, { messageSid }] of sent.entries()) {
+      const message = await storedMessage(messageSid);
+      expect(message).toMatchObject({ ...cases[index].expected, body: `together ${index}` });
+    }
+    const ambiguous = await storedMessage(sent[4].messageSid);
+    expect([...ambiguous.candidateStudentIds].sort()).toEqual([...siblings].sort());
+  });
+
   it('stores a reply to a number nobody holds for admins in the global tab', async () => {
     const unheld = await system.api('POST', '/api/numbers', {
       as: admin,
