@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Role, SERVICES } from '@fidelis/contracts';
-import { DEFAULT_PREFETCH } from '@fidelis/broker';
+import { BATCH_SIZE } from '@fidelis/broker';
 import { eventually } from '../support/eventually';
 import {
   allQueueCounts,
@@ -382,7 +382,7 @@ describe.each(PHASES)('a stream of inbound SMS through $name', (phase) => {
       // The intake needs only Postgres: with it up, every webhook is accepted the first time.
       expect(refused).toEqual([]);
     }
-    if (phase.pushMayRepeat) expect(repeatedPushes).toBeLessThanOrEqual(DEFAULT_PREFETCH);
+    if (phase.pushMayRepeat) expect(repeatedPushes).toBeLessThanOrEqual(BATCH_SIZE);
     else expect(repeatedPushes).toBe(0);
 
     const ready = await fetch(`${system.url}/health/ready`);

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Broker } from '@fidelis/broker';
+import { BATCH_SIZE, Broker } from '@fidelis/broker';
 import { SUBSCRIPTIONS } from '@fidelis/contracts';
 import { EventConsumers } from '@fidelis/runtime';
 import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
@@ -22,8 +22,11 @@ export class NotificationConsumers implements OnModuleInit {
     );
     // Not EventConsumers.register: its transaction rolls back on failure, and what was already
     // pushed must stay recorded when a later push fails. The use case is idempotent by message.
-    this.broker.consume(SUBSCRIPTIONS.notificationInboundSmsStored, (event) =>
-      this.notifyInboundSms.execute(event),
+    // Up to a whole batch in hand: the use case handles the messages waiting together at once.
+    this.broker.consume(
+      SUBSCRIPTIONS.notificationInboundSmsStored,
+      (event) => this.notifyInboundSms.execute(event),
+      { prefetch: BATCH_SIZE },
     );
     this.consumers.register(SUBSCRIPTIONS.notificationSmsStatusChanged, (event, manager) =>
       this.notifyUndeliverable.execute(event, manager),

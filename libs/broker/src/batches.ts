@@ -1,3 +1,5 @@
+import { BATCH_SIZE } from './broker';
+
 interface Waiting<T, R> {
   item: T;
   resolve: (result: R) => void;
@@ -16,7 +18,7 @@ export class Batches<T, R> {
 
   constructor(
     private readonly work: (items: T[]) => Promise<R[]>,
-    private readonly maxBatch = 50,
+    private readonly maxBatch = BATCH_SIZE,
   ) {}
 
   submit(item: T): Promise<R> {

@@ -46,6 +46,7 @@ type Reply =
 interface Consumer {
   subscription: Subscription;
   handler: EventHandler<object>;
+  prefetch: number;
 }
 
 interface LiveSubscription {
@@ -54,11 +55,13 @@ interface LiveSubscription {
 }
 
 const ATTEMPT_HEADER = 'x-attempt';
+/** Unacked messages a consumer holds at a time, unless it asks for another number. */
+export const DEFAULT_PREFETCH = 20;
 /**
- * Unacked messages a consumer holds by default: as many as `handleOnce` takes into one
- * transaction, so that under load each commit serves a full batch.
+ * The most events a batch handler takes into one transaction, and the prefetch of its consumer,
+ * so that under load each commit serves a full batch (the inbound path's steps).
  */
-export const DEFAULT_PREFETCH = 50;
+export const BATCH_SIZE = 50;
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 /** Live events nobody took yet are dropped beyond this many: a dashboard wants news, not a backlog. */
 const LIVE_QUEUE_MAX_LENGTH = 10_000;
@@ -99,11 +102,16 @@ export class Broker {
   }
 
   /** Registers a handler before `start()`; it consumes from then on and after every reconnect. */
-  consume<P extends object>(subscription: Subscription<P>, handler: EventHandler<P>): void {
+  consume<P extends object>(
+    subscription: Subscription<P>,
+    handler: EventHandler<P>,
+    options: { prefetch?: number } = {},
+  ): void {
     this.assertNotStarted();
     this.consumers.push({
       subscription: subscription,
       handler: handler as EventHandler<object>,
+      prefetch: options.prefetch ?? this.prefetch,
     });
   }
 
@@ -313,8 +321,9 @@ export class Broker {
     const consumeChannel = await connection.createChannel();
     consumeChannel.on('close', failConnection);
     consumeChannel.on('error', () => undefined);
-    await consumeChannel.prefetch(this.prefetch);
     for (const consumer of this.consumers) {
+      // Applies to the consumers started after it on this channel: each gets its own.
+      await consumeChannel.prefetch(consumer.prefetch);
       await consumeChannel.consume(consumer.subscription.queue, (message) => {
         if (message) void this.deliver(consumeChannel, consumer, message);
       });

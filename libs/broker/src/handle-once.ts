@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { EventEnvelope } from '@fidelis/contracts';
 import { Batches } from './batches';
-import { DEFAULT_PREFETCH, EventHandler } from './broker';
+import { BATCH_SIZE, EventHandler } from './broker';
 
 /** The effect of one event, in the transaction of `manager`. */
 export type TransactionalHandler<P> = (
@@ -52,6 +52,6 @@ export function handleOnce<P>(
     return events.map(() => undefined);
   };
 
-  const batches = new Batches(handle, options.maxBatch ?? DEFAULT_PREFETCH);
+  const batches = new Batches(handle, options.maxBatch ?? BATCH_SIZE);
   return (event) => batches.submit(event);
 }

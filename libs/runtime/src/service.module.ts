@@ -10,6 +10,7 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import {
+  BATCH_SIZE,
   BatchHandler,
   Broker,
   BrokerTables1764240000000,
@@ -50,11 +51,22 @@ export class EventConsumers {
   ) {}
 
   register<P extends object>(subscription: Subscription<P>, work: TransactionalHandler<P>): void {
-    this.registerBatch(subscription, oneByOne(work));
+    this.consume(subscription, oneByOne(work));
   }
 
-  /** Like `register`, for a handler that takes the events waiting together at once (hot paths). */
+  /**
+   * Like `register`, for a handler that takes the events waiting together at once (the inbound
+   * path): its consumer holds up to a whole batch.
+   */
   registerBatch<P extends object>(subscription: Subscription<P>, work: BatchHandler<P>): void {
+    this.consume(subscription, work, BATCH_SIZE);
+  }
+
+  private consume<P extends object>(
+    subscription: Subscription<P>,
+    work: BatchHandler<P>,
+    prefetch?: number,
+  ): void {
     const handler = handleOnce<P>(
       this.dataSource,
       {
@@ -64,7 +76,7 @@ export class EventConsumers {
       },
       work,
     );
-    this.broker.consume(subscription, handler);
+    this.broker.consume(subscription, handler, { prefetch });
   }
 }
 
