@@ -30,11 +30,7 @@ export class AcceptWebhookUseCase {
     definition: EventDefinition<P>,
     event: EventEnvelope<P>,
   ): Promise<boolean> {
-    return this.batches.submit({
-      receipt,
-      definition: definition,
-      event: event,
-    });
+    return this.batches.submit({ receipt, definition, event });
   }
 
   /** Stores webhooks in one transaction; for each, whether it was new. */
