@@ -330,13 +330,22 @@ describe('Broker with a service database', () => {
   const effectsBetween = async (from: number, to: number) =>
     (await effects()).filter((n) => n >= from && n <= to);
 
-  it('handles events that arrive together in one transaction, each once', async () => {
-    const sub = subscription('batched');
-    // Published before anyone consumes: the consumer finds them waiting, as after an outage.
+  /** Publishes `count` events numbered from `first` before anyone consumes, as after an outage. */
+  const publishWaiting = async (
+    sub: Subscription<CountedPayload>,
+    first: number,
+    count: number,
+  ) => {
     const publisher = newBroker(sub);
     await publisher.start();
-    const published = Array.from({ length: 40 }, (_, index) => 100 + index);
+    const published = Array.from({ length: count }, (_, index) => first + index);
     await Promise.all(published.map((n) => publisher.publish(counted(n), Counted.routingKey)));
+    return published;
+  };
+
+  it('handles events that arrive together in one transaction, each once', async () => {
+    const sub = subscription('batched');
+    const published = await publishWaiting(sub, 100, 40);
     const transactions = new Set<string>();
     const consumer = newBroker(sub);
     consumer.consume(
@@ -361,10 +370,7 @@ describe('Broker with a service database', () => {
 
   it('handles the others of a batch when one of its events fails, and retries only that one', async () => {
     const sub = subscription('batch-with-failure');
-    const publisher = newBroker(sub);
-    await publisher.start();
-    const published = Array.from({ length: 10 }, (_, index) => 200 + index);
-    await Promise.all(published.map((n) => publisher.publish(counted(n), Counted.routingKey)));
+    const published = await publishWaiting(sub, 200, 10);
     let failures = 0;
     const consumer = newBroker(sub);
     consumer.consume(
