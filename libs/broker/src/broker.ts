@@ -272,6 +272,7 @@ export class Broker {
       const connection = await amqp.connect(this.options.url, {
         clientProperties: { connection_name: this.options.name },
         heartbeat: 5,
+        noDelay: true,
       });
       connection.on('error', (error: Error) =>
         this.log.warn({ err: error.message }, 'RabbitMQ connection error'),
