@@ -1,7 +1,8 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@fidelis/contracts';
 import { Batches } from './batches';
 import { BATCH_SIZE, EventHandler } from './broker';
+import { Transaction } from './outbox';
 
 /** The effect of one event, in the transaction of `manager`. */
 export type TransactionalHandler<P> = (
@@ -22,21 +23,22 @@ export function oneByOne<P>(work: TransactionalHandler<P>): BatchHandler<P> {
 /**
  * Wraps a handler so that its effect happens once per event: the event id is recorded in the
  * consumer's own schema in the same transaction as the effect, and a redelivery finds it there.
- * The broker acks only after this resolves, that is after the commit.
+ * The broker acks only after this resolves, that is after the commit. `transaction` is the
+ * service's `Outbox.transaction`, so that the events the handler adds are published at once.
  *
  * Events that arrive while a transaction is running wait and are then handled together in one
  * transaction (`Batches`, at most `maxBatch`); when it fails, each is handled again alone.
  */
 export function handleOnce<P>(
-  dataSource: DataSource,
-  options: { schema: string; consumer: string; afterCommit?: () => void; maxBatch?: number },
+  transaction: Transaction,
+  options: { schema: string; consumer: string; maxBatch?: number },
   work: BatchHandler<P>,
 ): EventHandler<P> {
   const table = `"${options.schema}".processed_events`;
 
   /** Handles `events` in one transaction; the effect only of those whose id is new. */
   const handle = async (events: EventEnvelope<P>[]): Promise<void[]> => {
-    const handled = await dataSource.transaction(async (manager) => {
+    await transaction(async (manager) => {
       const inserted = await manager.query<{ event_id: string }[]>(
         `INSERT INTO ${table} (consumer, event_id) SELECT $1, unnest($2::uuid[])
          ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -46,9 +48,7 @@ export function handleOnce<P>(
       // delete: the same event twice in one batch (a redelivery) has its effect once.
       const freshEvents = events.filter((event) => fresh.delete(event.eventId));
       if (freshEvents.length > 0) await work(freshEvents, manager);
-      return freshEvents.length > 0;
     });
-    if (handled) options.afterCommit?.();
     return events.map(() => undefined);
   };
 

@@ -9,87 +9,137 @@ interface OutboxRow {
   envelope: EventEnvelope;
 }
 
+/** Runs `work` in one transaction of the service's database and resolves after the commit. */
+export type Transaction = <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
+
 /**
- * Events written in the same transaction as the work that produced them, then published by a
- * relay. Once the transaction commits the event is certain to reach the broker, whatever happens
- * to the broker or to this process in between.
+ * Events written in the same transaction as the work that produced them: once it commits, the
+ * event is certain to reach the broker, whatever happens to the broker or to this process.
+ *
+ * `transaction` publishes the events its work added as soon as it commits, and the next relay pass
+ * (every `pollMs`) deletes the rows the broker confirmed — one statement for every event published
+ * meanwhile, instead of a transaction of the relay's own for each commit. The relay publishes
+ * itself only what was left: rows older than `leftoverAfterMs` (a crash between commit and
+ * publish, a broker that was down). A row published twice is harmless: consumers handle an event
+ * once.
  */
 export class Outbox {
   private readonly log = logger(Outbox.name);
   private readonly table: string;
   private readonly pollMs: number;
+  private readonly leftoverAfterMs: number;
   private readonly batchSize: number;
+  /** The rows added in each running transaction, published when it commits. */
+  private readonly added = new WeakMap<EntityManager, OutboxRow[]>();
+  /** Rows the broker confirmed, deleted by the next relay pass. */
+  private confirmed: string[] = [];
+  private readonly publishing = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  private again = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly broker: Broker,
-    options: { schema: string; pollMs?: number; batchSize?: number },
+    options: { schema: string; pollMs?: number; leftoverAfterMs?: number; batchSize?: number },
   ) {
     this.table = `"${options.schema}".outbox`;
     this.pollMs = options.pollMs ?? 500;
+    this.leftoverAfterMs = options.leftoverAfterMs ?? 5_000;
     this.batchSize = options.batchSize ?? 500;
   }
 
-  /** Adds an event to the transaction of `manager`; call `flush()` after it commits. */
+  /** Runs `work` in a transaction; the events it adds are published as soon as it commits. */
+  readonly transaction: Transaction = async (work) => {
+    const added: OutboxRow[] = [];
+    const result = await this.dataSource.transaction((manager) => {
+      this.added.set(manager, added);
+      return work(manager);
+    });
+    if (added.length > 0) this.publishCommitted(added);
+    return result;
+  };
+
+  /** Adds an event to the transaction of `manager`, which must come from `transaction`. */
   async add<P extends object>(
     manager: EntityManager,
     definition: EventDefinition<P>,
     event: EventEnvelope<P>,
   ): Promise<void> {
-    await manager.query(`INSERT INTO ${this.table} (routing_key, envelope) VALUES ($1, $2)`, [
-      definition.routingKey,
-      JSON.stringify(event),
-    ]);
+    await this.addMany(manager, definition, [event]);
   }
 
-  /** Adds many events of one type with one statement (a bulk import's events). */
+  /** Adds many events of one type with one statement. */
   async addMany<P extends object>(
     manager: EntityManager,
     definition: EventDefinition<P>,
     events: EventEnvelope<P>[],
   ): Promise<void> {
+    const added = this.added.get(manager);
+    if (!added) throw new Error('Outbox.add needs a transaction begun by Outbox.transaction');
     if (events.length === 0) return;
-    await manager.query(
+    const rows = await manager.query<{ id: string }[]>(
       `INSERT INTO ${this.table} (routing_key, envelope)
-       SELECT $1, envelope FROM unnest($2::jsonb[]) AS envelope`,
+       SELECT $1, envelope FROM unnest($2::jsonb[]) AS envelope RETURNING id`,
       [definition.routingKey, events.map((event) => JSON.stringify(event))],
+    );
+    rows.forEach(({ id }, index) =>
+      added.push({ id, routing_key: definition.routingKey, envelope: events[index] }),
     );
   }
 
-  /** Publishes what is waiting: at once after a commit, and every `pollMs` for what a failure left. */
+  /** Relays every `pollMs`: deletes what was confirmed, publishes what was left. */
   start(): void {
-    this.timer ??= setInterval(() => void this.flush(), this.pollMs);
+    this.timer ??= setInterval(() => void this.relay(), this.pollMs);
   }
 
+  /** Waits for the publishes under way, and deletes what they confirmed. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await Promise.all(this.publishing);
     await this.running;
+    await this.relay();
   }
 
-  /** Starts a relay pass, or asks the running one for another round; never runs two at once. */
-  flush(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.relay().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.flush();
-      }
-    });
+  /** Runs a relay pass, or waits for the one running; never runs two at once. */
+  relay(): Promise<void> {
+    this.running ??= this.relayPass().finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private async relay(): Promise<void> {
-    if (!this.broker.connected) return;
+  private publishCommitted(rows: OutboxRow[]): void {
+    const publishing = this.publish(rows)
+      .then(({ confirmed, failure }) => {
+        this.confirmed = this.confirmed.concat(confirmed);
+        if (failure) throw failure;
+      })
+      .catch((error: unknown) =>
+        this.log.warn({ err: String(error) }, 'publish after commit failed; the relay will retry'),
+      )
+      .finally(() => this.publishing.delete(publishing));
+    this.publishing.add(publishing);
+  }
+
+  /** Publishes `rows`: the ids the broker confirmed, and the first failure if any failed. */
+  private async publish(rows: OutboxRow[]): Promise<{ confirmed: string[]; failure?: Error }> {
+    const results = await Promise.allSettled(
+      rows.map((row) => this.broker.publish(row.envelope, row.routing_key)),
+    );
+    const rejected = results.find((result) => result.status === 'rejected');
+    const reason: unknown = rejected?.reason;
+    return {
+      confirmed: rows
+        .filter((_, index) => results[index].status === 'fulfilled')
+        .map((row) => row.id),
+      failure: rejected && (reason instanceof Error ? reason : new Error(String(reason))),
+    };
+  }
+
+  private async relayPass(): Promise<void> {
     try {
-      while (await this.relayBatch()) {
+      await this.deleteConfirmed();
+      if (!this.broker.connected) return;
+      while (await this.relayLeftovers()) {
         // keep going while full batches come
       }
     } catch (error) {
@@ -97,27 +147,35 @@ export class Outbox {
     }
   }
 
-  /** Publishes one batch and deletes what the broker confirmed; true when more may wait. */
-  private async relayBatch(): Promise<boolean> {
+  /** One statement for every row published after its commit since the last pass. */
+  private async deleteConfirmed(): Promise<void> {
+    if (this.confirmed.length === 0) return;
+    const ids = this.confirmed;
+    this.confirmed = [];
+    try {
+      await this.dataSource.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
+    } catch (error) {
+      this.confirmed = this.confirmed.concat(ids);
+      throw error;
+    }
+  }
+
+  /** Publishes one batch of rows left behind and deletes what the broker confirmed. */
+  private async relayLeftovers(): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       // SKIP LOCKED: several instances of one service relay side by side without blocking.
       const rows = await manager.query<OutboxRow[]>(
         `SELECT id, routing_key, envelope FROM ${this.table}
+         WHERE created_at < now() - $2 * interval '1 millisecond'
          ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.batchSize],
+        [this.batchSize, this.leftoverAfterMs],
       );
       if (rows.length === 0) return false;
-      const results = await Promise.allSettled(
-        rows.map((row) => this.broker.publish(row.envelope, row.routing_key)),
-      );
-      const published = rows.filter((_, index) => results[index].status === 'fulfilled');
-      if (published.length > 0) {
-        await manager.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [
-          published.map((row) => row.id),
-        ]);
+      const { confirmed, failure } = await this.publish(rows);
+      if (confirmed.length > 0) {
+        await manager.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [confirmed]);
       }
-      const failure = results.find((result) => result.status === 'rejected');
-      if (failure) throw failure.reason;
+      if (failure) throw failure;
       return rows.length === this.batchSize;
     });
   }

@@ -20,6 +20,7 @@ import {
   handleOnce,
   oneByOne,
   Outbox,
+  Transaction,
 } from '@fidelis/broker';
 import { eventually } from '../../../test/support/eventually';
 import {
@@ -250,6 +251,7 @@ class CreateEffects1764240000001 implements MigrationInterface {
 describe('Broker with a service database', () => {
   const schema = uniqueName('broker_test');
   let dataSource: DataSource;
+  const transaction: Transaction = (work) => dataSource.transaction(work);
 
   beforeAll(async () => {
     dataSource = await openServiceDatabase({
@@ -277,7 +279,7 @@ describe('Broker with a service database', () => {
     let committedOnce!: () => void;
     const committed = new Promise<void>((resolve) => (committedOnce = resolve));
     const once = handleOnce<CountedPayload>(
-      dataSource,
+      transaction,
       { schema, consumer: sub.queue },
       oneByOne(async (event, manager) => {
         await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
@@ -311,7 +313,7 @@ describe('Broker with a service database', () => {
     broker.consume(
       sub,
       handleOnce(
-        dataSource,
+        transaction,
         { schema, consumer: sub.queue },
         oneByOne(async (event, manager) => {
           calls += 1;
@@ -351,7 +353,7 @@ describe('Broker with a service database', () => {
     consumer.consume(
       sub,
       handleOnce(
-        dataSource,
+        transaction,
         { schema, consumer: sub.queue },
         oneByOne(async (event, manager) => {
           const [{ txid }] = await manager.query<{ txid: string }[]>(
@@ -376,7 +378,7 @@ describe('Broker with a service database', () => {
     consumer.consume(
       sub,
       handleOnce(
-        dataSource,
+        transaction,
         { schema, consumer: sub.queue },
         oneByOne(async (event, manager) => {
           await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
@@ -421,10 +423,76 @@ describe('Broker with a service database', () => {
     await eventually(() => expect([...seen].sort()).toEqual([1, 2]));
   });
 
+  const outboxRows = async (): Promise<number> =>
+    (
+      await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${schema}".outbox`)
+    )[0].n;
+
+  it('publishes the events of a transaction as soon as it commits, and deletes them in the next pass', async () => {
+    const sub = subscription('outbox-after-commit');
+    const broker = newBroker(sub);
+    // No relay pass runs until the test asks: the publish comes from the commit alone.
+    const outbox = new Outbox(dataSource, broker, { schema, leftoverAfterMs: 60_000 });
+    const seen: number[] = [];
+    broker.consume(sub, async (event) => void seen.push(event.payload.n));
+    await broker.start();
+
+    await outbox.transaction(async (manager) => {
+      await outbox.add(manager, Counted, counted(11));
+      await outbox.addMany(manager, Counted, [counted(12), counted(13)]);
+    });
+    await eventually(() => expect(seen.sort()).toEqual([11, 12, 13]));
+    expect(await outboxRows()).toBe(3);
+    await outbox.relay();
+    expect(await outboxRows()).toBe(0);
+
+    // A transaction that fails publishes nothing.
+    await expect(
+      outbox.transaction(async (manager) => {
+        await outbox.add(manager, Counted, counted(14));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await outbox.stop();
+    expect(seen.sort()).toEqual([11, 12, 13]);
+    expect(await outboxRows()).toBe(0);
+  });
+
+  it('refuses an event added outside a transaction of its own, so none waits for the relay', async () => {
+    const outbox = new Outbox(dataSource, newBroker(subscription('outbox-outside')), { schema });
+    await expect(
+      dataSource.transaction((manager) => outbox.add(manager, Counted, counted(15))),
+    ).rejects.toThrow('Outbox.transaction');
+    expect(await outboxRows()).toBe(0);
+  });
+
+  it('relays the rows a crash left between commit and publish, once they are older than leftoverAfterMs', async () => {
+    const sub = subscription('outbox-leftovers');
+    const broker = newBroker(sub);
+    const outbox = new Outbox(dataSource, broker, { schema, pollMs: 100, leftoverAfterMs: 1_500 });
+    const seen: number[] = [];
+    broker.consume(sub, async (event) => void seen.push(event.payload.n));
+    await broker.start();
+    // As a process that died after its commit leaves them: committed, never published.
+    await dataSource.query(
+      `INSERT INTO "${schema}".outbox (routing_key, envelope) SELECT $1, unnest($2::jsonb[])`,
+      [Counted.routingKey, [counted(21), counted(22)].map((event) => JSON.stringify(event))],
+    );
+    const since = Date.now();
+    outbox.start();
+    try {
+      await eventually(() => expect(seen.sort()).toEqual([21, 22]));
+      expect(Date.now() - since).toBeGreaterThanOrEqual(1_000);
+      await eventually(async () => expect(await outboxRows()).toBe(0));
+    } finally {
+      await outbox.stop();
+    }
+  });
+
   it('survives RabbitMQ stopping and starting: a publish meanwhile fails, the outbox and consumers resume', async () => {
     const sub = subscription('restart');
     const broker = newBroker(sub);
-    const outbox = new Outbox(dataSource, broker, { schema, pollMs: 200 });
+    const outbox = new Outbox(dataSource, broker, { schema, pollMs: 200, leftoverAfterMs: 1_000 });
     const seen: number[] = [];
     broker.consume(sub, async (event) => void seen.push(event.payload.n));
     await broker.start();
@@ -439,21 +507,15 @@ describe('Broker with a service database', () => {
         await expect(broker.publish(counted(2), Counted.routingKey)).rejects.toThrow(
           BrokerUnavailableError,
         );
-        // What is committed to the outbox is certain to be published once the broker is back.
-        await dataSource.transaction((manager) => outbox.add(manager, Counted, counted(3)));
-        await outbox.flush();
+        // What is committed to the outbox is certain to be published once the broker is back,
+        // although its publish after the commit failed.
+        await outbox.transaction((manager) => outbox.add(manager, Counted, counted(3)));
       });
 
       await eventually(() => expect(seen).toEqual([1, 3]), { timeoutMs: 30_000 });
       await broker.publish(counted(4), Counted.routingKey);
       await eventually(() => expect(seen).toEqual([1, 3, 4]));
-      // The relay deletes what was confirmed right after the publish, in the same transaction.
-      await eventually(async () => {
-        const left = await dataSource.query<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM "${schema}".outbox`,
-        );
-        expect(left[0].n).toBe(0);
-      });
+      await eventually(async () => expect(await outboxRows()).toBe(0));
     } finally {
       await outbox.stop();
     }

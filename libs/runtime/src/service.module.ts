@@ -45,7 +45,6 @@ const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
 export class EventConsumers {
   constructor(
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceModuleOptions,
-    private readonly dataSource: DataSource,
     private readonly broker: Broker,
     private readonly outbox: Outbox,
   ) {}
@@ -68,12 +67,8 @@ export class EventConsumers {
     prefetch?: number,
   ): void {
     const handler = handleOnce<P>(
-      this.dataSource,
-      {
-        schema: this.options.service,
-        consumer: subscription.queue,
-        afterCommit: () => void this.outbox.flush(),
-      },
+      this.outbox.transaction,
+      { schema: this.options.service, consumer: subscription.queue },
       work,
     );
     this.broker.consume(subscription, handler, { prefetch });
@@ -92,7 +87,7 @@ class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     await this.broker.start();
     this.outbox.start();
-    void this.outbox.flush();
+    void this.outbox.relay();
   }
 
   async onApplicationShutdown(): Promise<void> {

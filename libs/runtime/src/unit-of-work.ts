@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Outbox } from '@fidelis/broker';
 
 /**
@@ -8,14 +8,9 @@ import { Outbox } from '@fidelis/broker';
  */
 @Injectable()
 export class UnitOfWork {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
-  ) {}
+  constructor(private readonly outbox: Outbox) {}
 
-  async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.dataSource.transaction(work);
-    void this.outbox.flush();
-    return result;
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.outbox.transaction(work);
   }
 }

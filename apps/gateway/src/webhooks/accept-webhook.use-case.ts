@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Batches, Outbox } from '@fidelis/broker';
 import { EventDefinition, EventEnvelope } from '@fidelis/contracts';
 
@@ -11,18 +10,14 @@ interface Webhook {
 
 /**
  * Makes a webhook durable before Twilio gets its 200: the receipt (keyed by MessageSid and kind)
- * and the event are committed together to the outbox, from which the relay certainly publishes
- * them. A repeated webhook finds its receipt and publishes nothing. Webhooks that arrive while a
+ * and the event are committed together to the outbox, which certainly publishes them. A repeated webhook finds its receipt and publishes nothing. Webhooks that arrive while a
  * commit is running share the next one (group commit); each is answered only after it.
  */
 @Injectable()
 export class AcceptWebhookUseCase {
   private readonly batches = new Batches<Webhook, boolean>((webhooks) => this.store(webhooks));
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly outbox: Outbox,
-  ) {}
+  constructor(private readonly outbox: Outbox) {}
 
   /** Resolves true for a new webhook, false for a repeat; rejects when it could not be stored. */
   execute<P extends object>(
@@ -35,7 +30,7 @@ export class AcceptWebhookUseCase {
 
   /** Stores webhooks in one transaction; for each, whether it was new. */
   private async store(webhooks: Webhook[]): Promise<boolean[]> {
-    const isNew = await this.dataSource.transaction(async (manager) => {
+    return this.outbox.transaction(async (manager) => {
       const inserted = await manager.query<{ message_sid: string; kind: string }[]>(
         `INSERT INTO gateway.received_webhooks (message_sid, kind)
          SELECT * FROM unnest($1::text[], $2::text[])
@@ -55,7 +50,5 @@ export class AcceptWebhookUseCase {
       }
       return isNew;
     });
-    if (isNew.includes(true)) void this.outbox.flush();
-    return isNew;
   }
 }
