@@ -304,6 +304,8 @@ export class Broker {
       if (message.properties.messageId) this.returned.add(String(message.properties.messageId));
     });
     await assertTopology(publishChannel, this.options.subscriptions);
+    // Before any consumer starts: a handler may publish from its very first delivery.
+    this.publishChannel = publishChannel;
 
     const rpcChannel = await connection.createChannel();
     rpcChannel.on('close', failConnection);
@@ -318,6 +320,7 @@ export class Broker {
         if (message) void this.answer(rpcChannel, message);
       });
     }
+    this.rpcChannel = rpcChannel;
 
     const consumeChannel = await connection.createChannel();
     consumeChannel.on('close', failConnection);
@@ -331,9 +334,6 @@ export class Broker {
     }
 
     if (this.live.size > 0) await this.consumeLive(connection, failConnection);
-
-    this.publishChannel = publishChannel;
-    this.rpcChannel = rpcChannel;
   }
 
   /**
