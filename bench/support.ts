@@ -10,11 +10,24 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** One HTTP request over the shared keep-alive agent. */
-export function request(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<HttpAnswer> {
+type RequestOptions = { method?: string; headers?: Record<string, string>; body?: string };
+
+/**
+ * One HTTP request over the shared keep-alive agent. A kept-alive socket the server closed just
+ * as the request went out (`ECONNRESET` before any answer) is tried again once on a new socket,
+ * as Node's documentation advises and as Twilio would retry.
+ */
+export async function request(url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
+  try {
+    return await requestOnce(url, options);
+  } catch (error) {
+    const { code, reusedSocket } = error as NodeJS.ErrnoException & { reusedSocket?: boolean };
+    if (code === 'ECONNRESET' && reusedSocket) return requestOnce(url, options);
+    throw error;
+  }
+}
+
+function requestOnce(url: string, options: RequestOptions): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -28,7 +41,7 @@ export function request(
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
     req.end(options.body);
   });
 }
