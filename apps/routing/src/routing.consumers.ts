@@ -21,10 +21,10 @@ export class RoutingConsumers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.registerBatch(SUBSCRIPTIONS.routingSmsReceived, (events, manager) =>
+    this.consumers.registerStep(SUBSCRIPTIONS.routingSmsReceived, (events, manager) =>
       this.resolveStudent.execute(events, manager),
     );
-    this.consumers.registerBatch(SUBSCRIPTIONS.routingStudentResolved, (events, manager) =>
+    this.consumers.registerStep(SUBSCRIPTIONS.routingStudentResolved, (events, manager) =>
       this.routeToHolder.execute(events, manager),
     );
     this.consumers.register(SUBSCRIPTIONS.routingStudentUpserted, (event, manager) =>

@@ -3,5 +3,6 @@ export * from './errors';
 export * from './topology';
 export * from './outbox';
 export * from './handle-once';
+export * from './publish-derived';
 export * from './batches';
 export * from './broker-tables.migration';

@@ -4,6 +4,7 @@ import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import {
   createEnvelope,
   defineEvent,
+  deriveEnvelope,
   defineRequest,
   DomainError,
   EventEnvelope,
@@ -20,6 +21,7 @@ import {
   handleOnce,
   oneByOne,
   Outbox,
+  publishDerived,
   Transaction,
 } from '@fidelis/broker';
 import { eventually } from '../../../test/support/eventually';
@@ -421,6 +423,50 @@ describe('Broker with a service database', () => {
     );
     await eventually(() => broker.publish(counted(2), Counted.routingKey));
     await eventually(() => expect([...seen].sort()).toEqual([1, 2]));
+  });
+
+  it('publishes what a step derived before the ack, and a redelivered event derives the same ids', async () => {
+    const Doubled = defineEvent(`test-${run}`, 'Doubled', 1, CountedPayload);
+    const source = subscription('step-source');
+    const target: Subscription<CountedPayload> = { queue: `${run}.step-target`, event: Doubled };
+    queues.push(target.queue);
+    const broker = newBroker(source, { subscriptions: [source, target] });
+    const derivedIds: string[] = [];
+    broker.consume(
+      source,
+      publishDerived<CountedPayload>(broker, dataSource.manager, async (events) =>
+        events.map((event) => {
+          const doubled = deriveEnvelope(Doubled, { n: event.payload.n * 2 }, event);
+          derivedIds.push(doubled.eventId);
+          return { definition: Doubled, event: doubled };
+        }),
+      ),
+    );
+    // The next step records the ids it handled: a repeat has no second effect.
+    broker.consume(
+      target,
+      handleOnce(
+        transaction,
+        { schema, consumer: target.queue },
+        oneByOne(async (event, manager) => {
+          await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+        }),
+      ),
+    );
+    await broker.start();
+
+    // The same event twice, as RabbitMQ redelivers it when the step died before its ack.
+    const event = counted(301);
+    await broker.publish(event, Counted.routingKey);
+    await eventually(() => expect(derivedIds).toHaveLength(1));
+    await broker.publish(event, Counted.routingKey);
+    await eventually(() => expect(derivedIds).toHaveLength(2));
+    expect(derivedIds[1]).toBe(derivedIds[0]);
+    await eventually(
+      async () => expect(await queueCounts(target.queue)).toMatchObject({ unacked: 0, ready: 0 }),
+      { timeoutMs: 15_000, intervalMs: 300 },
+    );
+    expect(await effectsBetween(600, 699)).toEqual([602]);
   });
 
   const outboxRows = async (): Promise<number> =>

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { v5 as uuidV5 } from 'uuid';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -75,5 +76,24 @@ export function createEnvelope<P extends object>(
     correlationId: origin.cause?.correlationId ?? origin.correlationId ?? eventId,
     causationId: origin.cause?.eventId ?? null,
     payload,
+  };
+}
+
+/** The namespace of derived event ids (any fixed UUID; it only has to stay the same). */
+const DERIVED_EVENTS = '8f3b6a52-4d1e-4c3a-9b7e-2f5d0c6e1a94';
+
+/**
+ * The event a step derives from `cause` without writing anything (routing's steps): its id is a
+ * name-based UUID of the cause's id and the type, so handling `cause` again — after a crash before
+ * the ack — yields the same id, and the step that consumes it has its effect once.
+ */
+export function deriveEnvelope<P extends object>(
+  definition: EventDefinition<P>,
+  payload: P,
+  cause: EventEnvelope,
+): EventEnvelope<P> {
+  return {
+    ...createEnvelope(definition, payload, { cause }),
+    eventId: uuidV5(`${cause.eventId} ${definition.type}`, DERIVED_EVENTS),
   };
 }

@@ -1,4 +1,12 @@
-import { createEnvelope, InvalidEventError, SmsReceived, StudentResolved, validateEvent } from '.';
+import {
+  createEnvelope,
+  deriveEnvelope,
+  InvalidEventError,
+  SmsOptOutChanged,
+  SmsReceived,
+  StudentResolved,
+  validateEvent,
+} from '.';
 
 const sms = {
   messageSid: `SM${'a'.repeat(32)}`,
@@ -27,6 +35,28 @@ describe('events', () => {
     );
     expect(next.correlationId).toBe(first.correlationId);
     expect(next.causationId).toBe(first.eventId);
+  });
+
+  it('derives the same event id from the same cause and type, and a valid envelope', () => {
+    const cause = createEnvelope(SmsReceived, sms);
+    const payload = { sms, studentId: 's1', candidateStudentIds: ['s1'] };
+    const once = deriveEnvelope(StudentResolved, payload, cause);
+    const again = deriveEnvelope(StudentResolved, payload, cause);
+    expect(again.eventId).toBe(once.eventId);
+    expect(once.causationId).toBe(cause.eventId);
+    expect(once.correlationId).toBe(cause.correlationId);
+    const optChange = {
+      studentPhone: sms.from,
+      number: sms.to,
+      optedOut: true,
+      at: sms.receivedAt,
+    };
+    expect(deriveEnvelope(SmsOptOutChanged, optChange, cause).eventId).not.toBe(once.eventId);
+    const otherCause = createEnvelope(SmsReceived, sms);
+    expect(deriveEnvelope(StudentResolved, payload, otherCause).eventId).not.toBe(once.eventId);
+    expect(validateEvent(StudentResolved, JSON.parse(JSON.stringify(once))).eventId).toBe(
+      once.eventId,
+    );
   });
 
   it('accepts a well-formed envelope as a typed event', () => {

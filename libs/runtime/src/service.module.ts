@@ -17,6 +17,8 @@ import {
   handleOnce,
   oneByOne,
   Outbox,
+  publishDerived,
+  StepHandler,
   TransactionalHandler,
 } from '@fidelis/broker';
 import { ping, ServiceName, Subscription, SUBSCRIPTIONS } from '@fidelis/contracts';
@@ -45,6 +47,7 @@ const SERVICE_OPTIONS = Symbol('SERVICE_OPTIONS');
 export class EventConsumers {
   constructor(
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceModuleOptions,
+    private readonly dataSource: DataSource,
     private readonly broker: Broker,
     private readonly outbox: Outbox,
   ) {}
@@ -59,6 +62,15 @@ export class EventConsumers {
    */
   registerBatch<P extends object>(subscription: Subscription<P>, work: BatchHandler<P>): void {
     this.consume(subscription, work, BATCH_SIZE);
+  }
+
+  /**
+   * A step of the inbound path that only reads and publishes (`publishDerived`): no transaction
+   * and no outbox; it holds up to a whole batch.
+   */
+  registerStep<P extends object>(subscription: Subscription<P>, work: StepHandler<P>): void {
+    const handler = publishDerived(this.broker, this.dataSource.manager, work);
+    this.broker.consume(subscription, handler, { prefetch: BATCH_SIZE });
   }
 
   private consume<P extends object>(

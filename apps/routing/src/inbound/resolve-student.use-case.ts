@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Outbox } from '@fidelis/broker';
+import { Derived } from '@fidelis/broker';
 import {
-  createEnvelope,
+  deriveEnvelope,
   EventEnvelope,
   SmsOptOutChanged,
   SmsReceivedPayload,
@@ -14,36 +14,32 @@ import { StudentDirectory } from '../directory/student-directory';
 /**
  * Step one of inbound mapping: `From` → the student(s) whose SMS phone it is. An opt-out or opt-in
  * keyword also changes the student's SMS status for the number it was sent to. Takes the messages
- * that waited together at once: one lookup and one outbox insert per kind of event for all.
+ * that waited together at once, with one lookup for all; writes nothing, publishes what it derived.
  */
 @Injectable()
 export class ResolveStudentUseCase {
-  constructor(
-    private readonly students: StudentDirectory,
-    private readonly outbox: Outbox,
-  ) {}
+  constructor(private readonly students: StudentDirectory) {}
 
   async execute(
     events: EventEnvelope<SmsReceivedPayload>[],
     manager: EntityManager,
-  ): Promise<void> {
+  ): Promise<Derived[]> {
     const byPhone = await this.students.byPhones(
       events.map((event) => event.payload.from),
       manager,
     );
     const resolved = events.map((event) => {
       const candidates = byPhone.get(event.payload.from) ?? [];
-      return createEnvelope(
-        StudentResolved,
-        {
-          sms: event.payload,
-          studentId: candidates.length === 1 ? candidates[0] : null,
-          candidateStudentIds: candidates,
-        },
-        { cause: event },
-      );
+      const payload = {
+        sms: event.payload,
+        studentId: candidates.length === 1 ? candidates[0] : null,
+        candidateStudentIds: candidates,
+      };
+      return {
+        definition: StudentResolved,
+        event: deriveEnvelope(StudentResolved, payload, event),
+      };
     });
-    await this.outbox.addMany(manager, StudentResolved, resolved);
 
     const optChanges = events.flatMap((event) => {
       const sms = event.payload;
@@ -55,8 +51,10 @@ export class ResolveStudentUseCase {
         optedOut: optChange === 'opted-out',
         at: sms.receivedAt,
       };
-      return [createEnvelope(SmsOptOutChanged, payload, { cause: event })];
+      return [
+        { definition: SmsOptOutChanged, event: deriveEnvelope(SmsOptOutChanged, payload, event) },
+      ];
     });
-    await this.outbox.addMany(manager, SmsOptOutChanged, optChanges);
+    return [...resolved, ...optChanges];
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Outbox } from '@fidelis/broker';
+import { Derived } from '@fidelis/broker';
 import {
-  createEnvelope,
+  deriveEnvelope,
   EventEnvelope,
   SmsRouted,
   StudentResolvedPayload,
@@ -11,19 +11,16 @@ import { NumberHolders } from '../number-holders/number-holders';
 
 /**
  * Step two: the staff member who held the `To` number when the message arrived (or nobody), for
- * the messages that waited together at once.
+ * the messages that waited together at once; writes nothing, publishes what it derived.
  */
 @Injectable()
 export class RouteToHolderUseCase {
-  constructor(
-    private readonly holders: NumberHolders,
-    private readonly outbox: Outbox,
-  ) {}
+  constructor(private readonly holders: NumberHolders) {}
 
   async execute(
     events: EventEnvelope<StudentResolvedPayload>[],
     manager: EntityManager,
-  ): Promise<void> {
+  ): Promise<Derived[]> {
     const staffIds = await this.holders.holdersAt(
       events.map(({ payload }) => ({
         phoneNumber: payload.sms.to,
@@ -31,15 +28,10 @@ export class RouteToHolderUseCase {
       })),
       manager,
     );
-    const routed = events.map((event, index) => {
+    return events.map((event, index) => {
       const { sms, studentId, candidateStudentIds } = event.payload;
-      const staffId = staffIds[index];
-      return createEnvelope(
-        SmsRouted,
-        { sms, studentId, candidateStudentIds, staffId },
-        { cause: event },
-      );
+      const payload = { sms, studentId, candidateStudentIds, staffId: staffIds[index] };
+      return { definition: SmsRouted, event: deriveEnvelope(SmsRouted, payload, event) };
     });
-    await this.outbox.addMany(manager, SmsRouted, routed);
   }
 }
