@@ -274,19 +274,24 @@ describe('Broker with a service database', () => {
       (row) => row.n,
     );
 
+  /** Handles each event once, recording its number in `effects`; `then` runs after the insert. */
+  const recordingEffects = (queue: string, then?: (event: EventEnvelope<CountedPayload>) => void) =>
+    handleOnce<CountedPayload>(
+      transaction,
+      { schema, consumer: queue },
+      oneByOne(async (event, manager) => {
+        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
+        then?.(event);
+      }),
+    );
+
   it('redelivers a message whose consumer lost its connection before acking, and its effect happens once', async () => {
     const sub = subscription('crash-before-ack');
     const broker = newBroker(sub);
     let deliveries = 0;
     let committedOnce!: () => void;
     const committed = new Promise<void>((resolve) => (committedOnce = resolve));
-    const once = handleOnce<CountedPayload>(
-      transaction,
-      { schema, consumer: sub.queue },
-      oneByOne(async (event, manager) => {
-        await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-      }),
-    );
+    const once = recordingEffects(sub.queue);
     broker.consume(sub, async (event) => {
       deliveries += 1;
       await once(event);
@@ -314,15 +319,10 @@ describe('Broker with a service database', () => {
     let calls = 0;
     broker.consume(
       sub,
-      handleOnce(
-        transaction,
-        { schema, consumer: sub.queue },
-        oneByOne(async (event, manager) => {
-          calls += 1;
-          await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-          if (calls === 1) throw new Error('crashed after writing, before commit');
-        }),
-      ),
+      recordingEffects(sub.queue, () => {
+        calls += 1;
+        if (calls === 1) throw new Error('crashed after writing, before commit');
+      }),
     );
     await broker.start();
     await broker.publish(counted(43), Counted.routingKey);
@@ -379,18 +379,13 @@ describe('Broker with a service database', () => {
     const consumer = newBroker(sub);
     consumer.consume(
       sub,
-      handleOnce(
-        transaction,
-        { schema, consumer: sub.queue },
-        oneByOne(async (event, manager) => {
-          await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-          // 205 fails in its batch and again on its own, then succeeds when the broker retries it.
-          if (event.payload.n === 205 && failures < 2) {
-            failures += 1;
-            throw new Error('205 is not ready yet');
-          }
-        }),
-      ),
+      recordingEffects(sub.queue, (event) => {
+        // 205 fails in its batch and again on its own, then succeeds when the broker retries it.
+        if (event.payload.n === 205 && failures < 2) {
+          failures += 1;
+          throw new Error('205 is not ready yet');
+        }
+      }),
     );
     await consumer.start();
 
@@ -443,16 +438,7 @@ describe('Broker with a service database', () => {
       ),
     );
     // The next step records the ids it handled: a repeat has no second effect.
-    broker.consume(
-      target,
-      handleOnce(
-        transaction,
-        { schema, consumer: target.queue },
-        oneByOne(async (event, manager) => {
-          await manager.query(`INSERT INTO "${schema}".effects (n) VALUES ($1)`, [event.payload.n]);
-        }),
-      ),
-    );
+    broker.consume(target, recordingEffects(target.queue));
     await broker.start();
 
     // The same event twice, as RabbitMQ redelivers it when the step died before its ack.
