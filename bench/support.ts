@@ -14,24 +14,29 @@ type RequestOptions = { method?: string; headers?: Record<string, string>; body?
 
 /**
  * One HTTP request over the shared keep-alive agent. A kept-alive socket the server closed just
- * as the request went out (`ECONNRESET` before any answer) is tried again once on a new socket,
- * as Node's documentation advises and as Twilio would retry.
+ * as the request went out (`ECONNRESET` before any answer) is tried again once on a connection of
+ * its own — another idle socket of the pool may be closing too — as Node's documentation advises
+ * and as Twilio would retry.
  */
 export async function request(url: string, options: RequestOptions = {}): Promise<HttpAnswer> {
   try {
     return await requestOnce(url, options);
   } catch (error) {
     const { code, reusedSocket } = error as NodeJS.ErrnoException & { reusedSocket?: boolean };
-    if (code === 'ECONNRESET' && reusedSocket) return requestOnce(url, options);
+    if (code === 'ECONNRESET' && reusedSocket) return requestOnce(url, options, false);
     throw error;
   }
 }
 
-function requestOnce(url: string, options: RequestOptions): Promise<HttpAnswer> {
+function requestOnce(
+  url: string,
+  options: RequestOptions,
+  via: http.Agent | false = agent,
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: options.method ?? 'GET', headers: options.headers, agent },
+      { method: options.method ?? 'GET', headers: options.headers, agent: via },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
