@@ -87,6 +87,21 @@ export class Outbox {
     );
   }
 
+  /**
+   * Runs one statement that adds events to this outbox — `statement` gets the outbox's table and
+   * must end in `RETURNING id, routing_key, envelope` — and publishes what it added at once. One
+   * statement is atomic without a transaction: a hot path that writes its own rows and their events
+   * in one data-modifying `WITH` pays one round trip instead of four. Resolves with the events added.
+   */
+  async addByStatement(
+    statement: (outboxTable: string) => string,
+    parameters: unknown[],
+  ): Promise<EventEnvelope[]> {
+    const added = await this.dataSource.query<OutboxRow[]>(statement(this.table), parameters);
+    if (added.length > 0) this.publishCommitted(added);
+    return added.map((row) => row.envelope);
+  }
+
   /** Relays every `pollMs`: deletes what was confirmed, publishes what was left. */
   start(): void {
     this.timer ??= setInterval(() => void this.relay(), this.pollMs);

@@ -490,6 +490,31 @@ describe('Broker with a service database', () => {
     expect(await outboxRows()).toBe(0);
   });
 
+  it('publishes at once what one statement added to the outbox, with the events it added', async () => {
+    const sub = subscription('outbox-statement');
+    const broker = newBroker(sub);
+    const outbox = new Outbox(dataSource, broker, { schema, leftoverAfterMs: 60_000 });
+    const seen: number[] = [];
+    broker.consume(sub, async (event) => void seen.push(event.payload.n));
+    await broker.start();
+
+    const events = [counted(31), counted(32), counted(33)];
+    const added = await outbox.addByStatement(
+      (table) => `
+        INSERT INTO ${table} (routing_key, envelope)
+        SELECT $1, envelope FROM unnest($2::jsonb[]) AS envelope
+         WHERE (envelope->'payload'->>'n')::int <> 32
+        RETURNING id, routing_key, envelope`,
+      [Counted.routingKey, events.map((event) => JSON.stringify(event))],
+    );
+    expect(added.map((event) => event.eventId).sort()).toEqual(
+      [events[0].eventId, events[2].eventId].sort(),
+    );
+    await eventually(() => expect(seen.sort()).toEqual([31, 33]));
+    await outbox.stop();
+    expect(await outboxRows()).toBe(0);
+  });
+
   it('refuses an event added outside a transaction of its own, so none waits for the relay', async () => {
     const outbox = new Outbox(dataSource, newBroker(subscription('outbox-outside')), { schema });
     await expect(

@@ -10,8 +10,9 @@ interface Webhook {
 
 /**
  * Makes a webhook durable before Twilio gets its 200: the receipt (keyed by MessageSid and kind)
- * and the event are committed together to the outbox, which certainly publishes them. A repeated webhook finds its receipt and publishes nothing. Webhooks that arrive while a
- * commit is running share the next one (group commit); each is answered only after it.
+ * and the event are committed together to the outbox, which certainly publishes them. A repeated
+ * webhook finds its receipt and publishes nothing. Webhooks that arrive while a commit is running
+ * share the next one (group commit); each is answered only after it.
  */
 @Injectable()
 export class AcceptWebhookUseCase {
@@ -28,27 +29,35 @@ export class AcceptWebhookUseCase {
     return this.batches.submit({ receipt, definition, event });
   }
 
-  /** Stores webhooks in one transaction; for each, whether it was new. */
+  /**
+   * Stores webhooks with one statement: the receipts, and the events of those that were new. A
+   * repeat within the batch (Twilio retried quickly) is new once: its first copy's event is kept.
+   * For each webhook, whether it was new.
+   */
   private async store(webhooks: Webhook[]): Promise<boolean[]> {
-    return this.outbox.transaction(async (manager) => {
-      const inserted = await manager.query<{ message_sid: string; kind: string }[]>(
-        `INSERT INTO gateway.received_webhooks (message_sid, kind)
-         SELECT * FROM unnest($1::text[], $2::text[])
-         ON CONFLICT DO NOTHING RETURNING message_sid, kind`,
-        [webhooks.map((w) => w.receipt.messageSid), webhooks.map((w) => w.receipt.kind)],
-      );
-      const fresh = new Set(inserted.map((row) => `${row.kind} ${row.message_sid}`));
-      // delete: the same webhook twice in one batch (Twilio retried quickly) is new once.
-      const isNew = webhooks.map((w) => fresh.delete(`${w.receipt.kind} ${w.receipt.messageSid}`));
-      const byDefinition = new Map<EventDefinition<object>, EventEnvelope<object>[]>();
-      webhooks.forEach((w, index) => {
-        if (!isNew[index]) return;
-        byDefinition.set(w.definition, [...(byDefinition.get(w.definition) ?? []), w.event]);
-      });
-      for (const [definition, events] of byDefinition) {
-        await this.outbox.addMany(manager, definition, events);
-      }
-      return isNew;
-    });
+    const added = await this.outbox.addByStatement(
+      (outbox) => `
+        WITH webhook AS (
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY
+            AS w(message_sid, kind, routing_key, envelope, n)
+        ), receipt AS (
+          INSERT INTO gateway.received_webhooks (message_sid, kind)
+          SELECT message_sid, kind FROM webhook
+          ON CONFLICT DO NOTHING RETURNING message_sid, kind
+        )
+        INSERT INTO ${outbox} (routing_key, envelope)
+        SELECT DISTINCT ON (message_sid, kind) routing_key, envelope
+          FROM webhook JOIN receipt USING (message_sid, kind)
+         ORDER BY message_sid, kind, n
+        RETURNING id, routing_key, envelope`,
+      [
+        webhooks.map((w) => w.receipt.messageSid),
+        webhooks.map((w) => w.receipt.kind),
+        webhooks.map((w) => w.definition.routingKey),
+        webhooks.map((w) => JSON.stringify(w.event)),
+      ],
+    );
+    const addedIds = new Set(added.map((event) => event.eventId));
+    return webhooks.map((w) => addedIds.has(w.event.eventId));
   }
 }
