@@ -135,19 +135,24 @@ export class Outbox {
     this.publishing.add(publishing);
   }
 
-  /** Publishes `rows`: the ids the broker confirmed, and the first failure if any failed. */
+  /**
+   * Publishes `rows`, `batchSize` at a time (a bulk import's thousands of events do not all wait
+   * for confirms at once): the ids the broker confirmed, and the first failure if any failed.
+   */
   private async publish(rows: OutboxRow[]): Promise<{ confirmed: string[]; failure?: Error }> {
-    const results = await Promise.allSettled(
-      rows.map((row) => this.broker.publish(row.envelope, row.routing_key)),
-    );
-    const rejected = results.find((result) => result.status === 'rejected');
-    const reason: unknown = rejected?.reason;
-    return {
-      confirmed: rows
-        .filter((_, index) => results[index].status === 'fulfilled')
-        .map((row) => row.id),
-      failure: rejected && (reason instanceof Error ? reason : new Error(String(reason))),
-    };
+    const confirmed: string[] = [];
+    let failure: Error | undefined;
+    for (let from = 0; from < rows.length; from += this.batchSize) {
+      const chunk = rows.slice(from, from + this.batchSize);
+      const results = await Promise.allSettled(
+        chunk.map((row) => this.broker.publish(row.envelope, row.routing_key)),
+      );
+      results.forEach((result, index) => {
+        if (result.status === 'fulfilled') confirmed.push(chunk[index].id);
+        else failure ??= toError(result.reason);
+      });
+    }
+    return { confirmed, failure };
   }
 
   private async relayPass(): Promise<void> {
@@ -194,4 +199,8 @@ export class Outbox {
       return rows.length === this.batchSize;
     });
   }
+}
+
+function toError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
 }
