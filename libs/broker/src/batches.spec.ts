@@ -1,15 +1,21 @@
 import { Batches } from './batches';
 
+/** Batches over `work` whose first batch waits for `release()`, so that later items queue up. */
+function withFirstBatchHeld<R>(work: (items: number[]) => R[], maxBatch?: number) {
+  const seen: number[][] = [];
+  let release!: () => void;
+  const firstHeld = new Promise<void>((resolve) => (release = resolve));
+  const batches = new Batches<number, R>(async (items) => {
+    seen.push(items);
+    if (seen.length === 1) await firstHeld;
+    return work(items);
+  }, maxBatch);
+  return { batches, seen, release };
+}
+
 describe('Batches', () => {
   it('works on an item alone at once when idle, and on what arrived meanwhile together', async () => {
-    const seen: number[][] = [];
-    let release!: () => void;
-    const firstHeld = new Promise<void>((resolve) => (release = resolve));
-    const batches = new Batches<number, number>(async (items) => {
-      seen.push(items);
-      if (seen.length === 1) await firstHeld;
-      return items.map((item) => item * 10);
-    }, 3);
+    const { batches, seen, release } = withFirstBatchHeld((items) => items.map((n) => n * 10), 3);
 
     const first = batches.submit(1);
     const later = [2, 3, 4, 5].map((item) => batches.submit(item));
@@ -21,12 +27,7 @@ describe('Batches', () => {
   });
 
   it('works on each item of a failed batch alone, so that only the failing one is rejected', async () => {
-    const seen: number[][] = [];
-    let release!: () => void;
-    const firstHeld = new Promise<void>((resolve) => (release = resolve));
-    const batches = new Batches<number, string>(async (items) => {
-      seen.push(items);
-      if (seen.length === 1) await firstHeld;
+    const { batches, seen, release } = withFirstBatchHeld((items) => {
       if (items.includes(3)) throw new Error('3 is broken');
       return items.map(String);
     });

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@fidelis/contracts';
 import { Batches } from './batches';
-import { BATCH_SIZE, EventHandler } from './broker';
+import { EventHandler } from './broker';
 import { Transaction } from './outbox';
 
 /** The effect of one event, in the transaction of `manager`. */
@@ -27,11 +27,11 @@ export function oneByOne<P>(work: TransactionalHandler<P>): BatchHandler<P> {
  * service's `Outbox.transaction`, so that the events the handler adds are published at once.
  *
  * Events that arrive while a transaction is running wait and are then handled together in one
- * transaction (`Batches`, at most `maxBatch`); when it fails, each is handled again alone.
+ * transaction (`Batches`, at most `BATCH_SIZE`); when it fails, each is handled again alone.
  */
 export function handleOnce<P>(
   transaction: Transaction,
-  options: { schema: string; consumer: string; maxBatch?: number },
+  options: { schema: string; consumer: string },
   work: BatchHandler<P>,
 ): EventHandler<P> {
   const table = `"${options.schema}".processed_events`;
@@ -52,6 +52,6 @@ export function handleOnce<P>(
     return events.map(() => undefined);
   };
 
-  const batches = new Batches(handle, options.maxBatch ?? BATCH_SIZE);
+  const batches = new Batches(handle);
   return (event) => batches.submit(event);
 }

@@ -173,7 +173,7 @@ export class Outbox {
     const ids = this.confirmed;
     this.confirmed = [];
     try {
-      await this.dataSource.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
+      await this.deleteRows(this.dataSource.manager, ids);
     } catch (error) {
       this.confirmed = this.confirmed.concat(ids);
       throw error;
@@ -192,12 +192,14 @@ export class Outbox {
       );
       if (rows.length === 0) return false;
       const { confirmed, failure } = await this.publish(rows);
-      if (confirmed.length > 0) {
-        await manager.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [confirmed]);
-      }
+      if (confirmed.length > 0) await this.deleteRows(manager, confirmed);
       if (failure) throw failure;
       return rows.length === this.batchSize;
     });
+  }
+
+  private async deleteRows(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(`DELETE FROM ${this.table} WHERE id = ANY($1::bigint[])`, [ids]);
   }
 }
 

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventDefinition, EventEnvelope } from '@fidelis/contracts';
 import { Batches } from './batches';
-import { BATCH_SIZE, Broker, EventHandler } from './broker';
+import { Broker, EventHandler } from './broker';
 
 /** An event a step derived (`deriveEnvelope`), with its definition. */
 export interface Derived {
@@ -26,7 +26,6 @@ export function publishDerived<P>(
   broker: Broker,
   manager: EntityManager,
   work: StepHandler<P>,
-  maxBatch = BATCH_SIZE,
 ): EventHandler<P> {
   const batches = new Batches<EventEnvelope<P>, undefined>(async (events) => {
     const derived = await work(events, manager);
@@ -34,6 +33,6 @@ export function publishDerived<P>(
       derived.map(({ definition, event }) => broker.publish(event, definition.routingKey)),
     );
     return events.map(() => undefined);
-  }, maxBatch);
+  });
   return (event) => batches.submit(event);
 }

@@ -460,14 +460,25 @@ describe('Broker with a service database', () => {
       await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM "${schema}".outbox`)
     )[0].n;
 
-  it('publishes the events of a transaction as soon as it commits, and deletes them in the next pass', async () => {
-    const sub = subscription('outbox-after-commit');
+  /** A started broker that records what reaches `name`'s queue in `seen`, and an outbox on it. */
+  const outboxWithListener = async (
+    name: string,
+    options: { pollMs?: number; leftoverAfterMs: number },
+  ) => {
+    const sub = subscription(name);
     const broker = newBroker(sub);
-    // No relay pass runs until the test asks: the publish comes from the commit alone.
-    const outbox = new Outbox(dataSource, broker, { schema, leftoverAfterMs: 60_000 });
+    const outbox = new Outbox(dataSource, broker, { schema, ...options });
     const seen: number[] = [];
     broker.consume(sub, async (event) => void seen.push(event.payload.n));
     await broker.start();
+    return { broker, outbox, seen };
+  };
+
+  it('publishes the events of a transaction as soon as it commits, and deletes them in the next pass', async () => {
+    // No relay pass runs until the test asks: the publish comes from the commit alone.
+    const { outbox, seen } = await outboxWithListener('outbox-after-commit', {
+      leftoverAfterMs: 60_000,
+    });
 
     await outbox.transaction(async (manager) => {
       await outbox.add(manager, Counted, counted(11));
@@ -491,12 +502,9 @@ describe('Broker with a service database', () => {
   });
 
   it('publishes at once what one statement added to the outbox, with the events it added', async () => {
-    const sub = subscription('outbox-statement');
-    const broker = newBroker(sub);
-    const outbox = new Outbox(dataSource, broker, { schema, leftoverAfterMs: 60_000 });
-    const seen: number[] = [];
-    broker.consume(sub, async (event) => void seen.push(event.payload.n));
-    await broker.start();
+    const { outbox, seen } = await outboxWithListener('outbox-statement', {
+      leftoverAfterMs: 60_000,
+    });
 
     const events = [counted(31), counted(32), counted(33)];
     const added = await outbox.addByStatement(
@@ -524,12 +532,10 @@ describe('Broker with a service database', () => {
   });
 
   it('relays the rows a crash left between commit and publish, once they are older than leftoverAfterMs', async () => {
-    const sub = subscription('outbox-leftovers');
-    const broker = newBroker(sub);
-    const outbox = new Outbox(dataSource, broker, { schema, pollMs: 100, leftoverAfterMs: 1_500 });
-    const seen: number[] = [];
-    broker.consume(sub, async (event) => void seen.push(event.payload.n));
-    await broker.start();
+    const { outbox, seen } = await outboxWithListener('outbox-leftovers', {
+      pollMs: 100,
+      leftoverAfterMs: 1_500,
+    });
     // As a process that died after its commit leaves them: committed, never published.
     await dataSource.query(
       `INSERT INTO "${schema}".outbox (routing_key, envelope) SELECT $1, unnest($2::jsonb[])`,
@@ -547,12 +553,10 @@ describe('Broker with a service database', () => {
   });
 
   it('survives RabbitMQ stopping and starting: a publish meanwhile fails, the outbox and consumers resume', async () => {
-    const sub = subscription('restart');
-    const broker = newBroker(sub);
-    const outbox = new Outbox(dataSource, broker, { schema, pollMs: 200, leftoverAfterMs: 1_000 });
-    const seen: number[] = [];
-    broker.consume(sub, async (event) => void seen.push(event.payload.n));
-    await broker.start();
+    const { broker, outbox, seen } = await outboxWithListener('restart', {
+      pollMs: 200,
+      leftoverAfterMs: 1_000,
+    });
     outbox.start();
     try {
       await broker.publish(counted(1), Counted.routingKey);

@@ -67,16 +67,7 @@ export function createEnvelope<P extends object>(
   payload: P,
   origin: { correlationId?: string; cause?: EventEnvelope } = {},
 ): EventEnvelope<P> {
-  const eventId = randomUUID();
-  return {
-    eventId,
-    type: definition.type,
-    version: definition.version,
-    occurredAt: new Date().toISOString(),
-    correlationId: origin.cause?.correlationId ?? origin.correlationId ?? eventId,
-    causationId: origin.cause?.eventId ?? null,
-    payload,
-  };
+  return envelope(definition, payload, origin, randomUUID());
 }
 
 /** The namespace of derived event ids (any fixed UUID; it only has to stay the same). */
@@ -92,8 +83,23 @@ export function deriveEnvelope<P extends object>(
   payload: P,
   cause: EventEnvelope,
 ): EventEnvelope<P> {
+  const eventId = uuidV5(`${cause.eventId} ${definition.type}`, DERIVED_EVENTS);
+  return envelope(definition, payload, { cause }, eventId);
+}
+
+function envelope<P extends object>(
+  definition: EventDefinition<P>,
+  payload: P,
+  origin: { correlationId?: string; cause?: EventEnvelope },
+  eventId: string,
+): EventEnvelope<P> {
   return {
-    ...createEnvelope(definition, payload, { cause }),
-    eventId: uuidV5(`${cause.eventId} ${definition.type}`, DERIVED_EVENTS),
+    eventId,
+    type: definition.type,
+    version: definition.version,
+    occurredAt: new Date().toISOString(),
+    correlationId: origin.cause?.correlationId ?? origin.correlationId ?? eventId,
+    causationId: origin.cause?.eventId ?? null,
+    payload,
   };
 }
