@@ -43,4 +43,24 @@ describe('Batches', () => {
     expect(four).toEqual({ status: 'fulfilled', value: '4' });
     expect(seen).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
   });
+
+  it('rejects a whole batch at once when the database could not be reached: alone, each would fail the same way', async () => {
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    const { batches, seen, release } = withFirstBatchHeld((items) => {
+      if (items.length > 1) throw unreachable;
+      return items.map(String);
+    });
+
+    const first = batches.submit(1);
+    const results = Promise.allSettled([2, 3, 4].map((item) => batches.submit(item)));
+    release();
+
+    expect(await first).toBe('1');
+    expect(await results).toEqual(
+      [2, 3, 4].map(() => ({ status: 'rejected', reason: unreachable })),
+    );
+    expect(seen).toEqual([[1], [2, 3, 4]]);
+  });
 });

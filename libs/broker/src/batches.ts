@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@fidelis/database';
 import { BATCH_SIZE } from './broker';
 
 interface Waiting<T, R> {
@@ -10,7 +11,9 @@ interface Waiting<T, R> {
  * Gathers the items submitted while a batch is being worked on into the next batch (at most
  * `maxBatch`): idle, an item is worked on at once and alone; busy, one round trip serves many.
  * `work` answers each item of a batch in order. When a batch of several fails, each of its items
- * is worked on again alone, so that only the one that fails is rejected.
+ * is worked on again alone, so that only the one that fails is rejected — unless the database
+ * could not be reached: then every item would fail alone the same way, and trying costs the
+ * recovering database a connection attempt per item, so the whole batch is rejected at once.
  */
 export class Batches<T, R> {
   private readonly waiting: Waiting<T, R>[] = [];
@@ -36,8 +39,8 @@ export class Batches<T, R> {
         const results = await this.work(batch.map((waiting) => waiting.item));
         batch.forEach((waiting, index) => waiting.resolve(results[index]));
       } catch (error) {
-        if (batch.length === 1) {
-          batch[0].reject(error);
+        if (batch.length === 1 || isDatabaseUnavailable(error)) {
+          batch.forEach((waiting) => waiting.reject(error));
           continue;
         }
         await Promise.all(

@@ -22,7 +22,9 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
     migrationsTransactionMode: 'each',
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: options.poolSize ?? 10 },
+    // A connection (or a free slot in the pool) that takes longer fails, and the work with it:
+    // unbounded, a webhook could wait past Twilio's 15 s instead of being answered 503.
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 },
   });
 }
 
