@@ -25,8 +25,8 @@ export class MessagingConsumers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.registerBatch(SUBSCRIPTIONS.messagingSmsRouted, (events, manager) =>
-      this.storeInboundSms.execute(events, manager),
+    this.consumers.registerIdempotent(SUBSCRIPTIONS.messagingSmsRouted, (events) =>
+      this.storeInboundSms.execute(events),
     );
     this.consumers.register(SUBSCRIPTIONS.messagingSmsStatusReported, (event, manager) =>
       this.recordStatusReport.execute(event, manager),

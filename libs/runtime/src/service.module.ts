@@ -11,7 +11,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import {
   BATCH_SIZE,
-  BatchHandler,
+  Batches,
   Broker,
   BrokerTables1764240000000,
   handleOnce,
@@ -21,7 +21,7 @@ import {
   StepHandler,
   TransactionalHandler,
 } from '@fidelis/broker';
-import { ping, ServiceName, Subscription, SUBSCRIPTIONS } from '@fidelis/contracts';
+import { EventEnvelope, ping, ServiceName, Subscription, SUBSCRIPTIONS } from '@fidelis/contracts';
 import { openServiceDatabase } from '@fidelis/database';
 import { rootLogger } from '@fidelis/logging';
 import { UnitOfWork } from './unit-of-work';
@@ -53,15 +53,28 @@ export class EventConsumers {
   ) {}
 
   register<P extends object>(subscription: Subscription<P>, work: TransactionalHandler<P>): void {
-    this.consume(subscription, oneByOne(work));
+    const handler = handleOnce<P>(
+      this.outbox.transaction,
+      { schema: this.options.service, consumer: subscription.queue },
+      oneByOne(work),
+    );
+    this.broker.consume(subscription, handler);
   }
 
   /**
-   * Like `register`, for a handler that takes the events waiting together at once (the inbound
-   * path): its consumer holds up to a whole batch.
+   * A handler of the inbound path whose effect is one statement, idempotent by its data's own
+   * unique key (`Outbox.addByStatement`): it needs no transaction and no record of handled
+   * events. It takes the events waiting together at once and holds up to a whole batch.
    */
-  registerBatch<P extends object>(subscription: Subscription<P>, work: BatchHandler<P>): void {
-    this.consume(subscription, work, BATCH_SIZE);
+  registerIdempotent<P extends object>(
+    subscription: Subscription<P>,
+    work: (events: EventEnvelope<P>[]) => Promise<void>,
+  ): void {
+    const batches = new Batches<EventEnvelope<P>, void>(async (events) => {
+      await work(events);
+      return events.map(() => undefined);
+    });
+    this.broker.consume(subscription, (event) => batches.submit(event), { prefetch: BATCH_SIZE });
   }
 
   /**
@@ -71,19 +84,6 @@ export class EventConsumers {
   registerStep<P extends object>(subscription: Subscription<P>, work: StepHandler<P>): void {
     const handler = publishDerived(this.broker, this.dataSource.manager, work);
     this.broker.consume(subscription, handler, { prefetch: BATCH_SIZE });
-  }
-
-  private consume<P extends object>(
-    subscription: Subscription<P>,
-    work: BatchHandler<P>,
-    prefetch?: number,
-  ): void {
-    const handler = handleOnce<P>(
-      this.outbox.transaction,
-      { schema: this.options.service, consumer: subscription.queue },
-      work,
-    );
-    this.broker.consume(subscription, handler, { prefetch });
   }
 }
 
