@@ -18,6 +18,11 @@ interface Target {
   delivered: boolean;
 }
 
+/** A message's state and one of its staff member's subscriptions (all null when none). */
+type Row = { message_id: string; emailed: boolean; done: boolean; email: string | null } & (
+  Target | { id: null; endpoint: null; p256dh: null; auth: null; delivered: false }
+);
+
 /** Some pushes (or the email) failed; the broker retries the event after its delay. */
 export class NotificationIncompleteError extends Error {
   override readonly name = 'NotificationIncompleteError';
@@ -33,7 +38,8 @@ export class NotificationIncompleteError extends Error {
  * A message with no holder notifies nobody: admins see it in the global tab.
  *
  * Messages that arrive while others are being handled are handled together (`Batches`): one
- * transaction and one statement per step for all of them, their pushes and emails side by side.
+ * transaction of two statements for all of them — lock and find what to do, record what was done
+ * — with their pushes and emails side by side in between.
  */
 @Injectable()
 export class NotifyInboundSmsUseCase {
@@ -58,41 +64,23 @@ export class NotifyInboundSmsUseCase {
   /** Notifies about `messages` in one transaction; for each, what is still not done. */
   private notify(messages: Held[]): Promise<string[][]> {
     return this.dataSource.transaction(async (manager) => {
-      const ids = messages.map((sms) => sms.messageId);
-      await manager.query(
-        `INSERT INTO notification.inbound_notifications (message_id, staff_id)
-         SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (message_id) DO NOTHING`,
-        [ids, messages.map((sms) => sms.staffId)],
+      // The same message twice in one batch (a redelivery) is handled once. In id order, so that
+      // two instances locking overlapping batches cannot deadlock.
+      const unique = [...new Map(messages.map((sms) => [sms.messageId, sms])).values()].sort(
+        (a, b) => (a.messageId < b.messageId ? -1 : 1),
       );
-      // In id order, so that two instances locking overlapping batches cannot deadlock.
-      const states = await manager.query<{ message_id: string; emailed: boolean; done: boolean }[]>(
-        `SELECT message_id, emailed_at IS NOT NULL AS emailed, done_at IS NOT NULL AS done
-           FROM notification.inbound_notifications WHERE message_id = ANY($1::uuid[])
-          ORDER BY message_id FOR UPDATE`,
-        [ids],
-      );
-      const state = new Map(states.map((row) => [row.message_id, row]));
-      // The same message twice in one batch (a redelivery) is handled once: the first does it.
-      const unique = [...new Map(messages.map((sms) => [sms.messageId, sms])).values()];
+      const rows = await this.lockAndFindTargets(manager, unique);
+      const state = new Map(rows.map((row) => [row.message_id, row]));
       const open = unique.filter((sms) => !state.get(sms.messageId)?.done);
       const problems = new Map<string, string[]>(open.map((sms) => [sms.messageId, []]));
       if (open.length === 0) return messages.map(() => []);
 
-      const targets = await manager.query<Target[]>(
-        `SELECT q.message_id, s.id, s.endpoint, s.p256dh, s.auth,
-                d.message_id IS NOT NULL AS delivered
-           FROM unnest($1::uuid[], $2::text[]) AS q(message_id, staff_id)
-           JOIN notification.push_subscriptions s ON s.staff_id = q.staff_id
-           LEFT JOIN notification.push_deliveries d
-             ON d.subscription_id = s.id AND d.message_id = q.message_id`,
-        [open.map((sms) => sms.messageId), open.map((sms) => sms.staffId)],
-      );
+      const targets = rows.filter((row): row is Target & Row => row.id !== null);
       const working = new Map<string, number>(open.map((sms) => [sms.messageId, 0]));
       const count = (messageId: string) =>
         working.set(messageId, (working.get(messageId) ?? 0) + 1);
       targets.filter((target) => target.delivered).forEach((t) => count(t.message_id));
-      await this.pushAll(
-        manager,
+      const pushed = await this.pushAll(
         open,
         targets.filter((target) => !target.delivered),
         {
@@ -107,36 +95,100 @@ export class NotifyInboundSmsUseCase {
           working.get(sms.messageId) === 0 &&
           !state.get(sms.messageId)?.emailed,
       );
-      await this.emailAll(manager, unreachable, (messageId, reason) =>
+      const emailed = await this.emailAll(unreachable, state, (messageId, reason) =>
         problems.get(messageId)?.push(`email: ${reason}`),
       );
 
       const done = open.filter((sms) => problems.get(sms.messageId)?.length === 0);
-      if (done.length > 0) {
-        await manager.query(
-          `UPDATE notification.inbound_notifications SET done_at = now()
-            WHERE message_id = ANY($1::uuid[])`,
-          [done.map((sms) => sms.messageId)],
-        );
-      }
+      await this.record(manager, {
+        ...pushed,
+        emailed,
+        done: done.map((sms) => sms.messageId),
+      });
       for (const sms of done) {
-        const pushed = working.get(sms.messageId);
-        this.log.info({ messageId: sms.messageId, staffId: sms.staffId, pushed }, 'notified');
+        const pushes = working.get(sms.messageId);
+        this.log.info(
+          { messageId: sms.messageId, staffId: sms.staffId, pushed: pushes },
+          'notified',
+        );
       }
       return messages.map((sms) => problems.get(sms.messageId) ?? []);
     });
   }
 
-  /** Pushes each message to its pending subscriptions; records what was delivered or gone. */
-  private async pushAll(
+  /**
+   * Records each message (or finds it recorded) and locks it until the commit — a concurrent
+   * redelivery waits, then finds it done — and, in the same statement, what is needed to notify
+   * it: whether it was emailed or done, the staff member's email, and each of their push
+   * subscriptions with whether it already got this message. One row per (message,
+   * subscription), or one with no subscription.
+   */
+  private lockAndFindTargets(manager: EntityManager, messages: Held[]): Promise<Row[]> {
+    return manager.query<Row[]>(
+      `WITH notice AS (
+         INSERT INTO notification.inbound_notifications (message_id, staff_id)
+         SELECT * FROM unnest($1::uuid[], $2::text[])
+         -- DO UPDATE rather than DO NOTHING: it locks and returns a row that exists already.
+         ON CONFLICT (message_id) DO UPDATE SET message_id = excluded.message_id
+         RETURNING message_id, staff_id, emailed_at IS NOT NULL AS emailed,
+                   done_at IS NOT NULL AS done
+       )
+       SELECT n.message_id, n.emailed, n.done, st.email,
+              s.id, s.endpoint, s.p256dh, s.auth, d.message_id IS NOT NULL AS delivered
+         FROM notice n
+         LEFT JOIN notification.staff st ON st.staff_id = n.staff_id
+         LEFT JOIN notification.push_subscriptions s ON s.staff_id = n.staff_id AND NOT n.done
+         LEFT JOIN notification.push_deliveries d
+           ON d.subscription_id = s.id AND d.message_id = n.message_id`,
+      [messages.map((sms) => sms.messageId), messages.map((sms) => sms.staffId)],
+    );
+  }
+
+  /** What the pushes and emails did, in one statement. */
+  private async record(
     manager: EntityManager,
+    outcome: {
+      delivered: Target[];
+      gone: string[];
+      emailed: string[];
+      done: string[];
+    },
+  ): Promise<void> {
+    const { delivered, gone, emailed, done } = outcome;
+    if (delivered.length + gone.length + emailed.length + done.length === 0) return;
+    await manager.query(
+      `WITH delivered AS (
+         INSERT INTO notification.push_deliveries (message_id, subscription_id)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING
+       ), gone AS (
+         DELETE FROM notification.push_subscriptions WHERE id = ANY($3::uuid[])
+       )
+       UPDATE notification.inbound_notifications
+          SET emailed_at = CASE WHEN message_id = ANY($4::uuid[]) THEN now() ELSE emailed_at END,
+              done_at = CASE WHEN message_id = ANY($5::uuid[]) THEN now() ELSE done_at END
+        WHERE message_id = ANY($4::uuid[] || $5::uuid[])`,
+      [
+        delivered.map((target) => target.message_id),
+        delivered.map((target) => target.id),
+        gone,
+        emailed,
+        done,
+      ],
+    );
+    if (gone.length > 0) {
+      this.log.info({ subscriptionIds: gone }, 'push subscriptions gone, removed');
+    }
+  }
+
+  /** Pushes each message to its pending subscriptions: the deliveries, and the subscriptions gone. */
+  private async pushAll(
     messages: Held[],
     targets: Target[],
     report: {
       delivered: (messageId: string) => void;
       failed: (messageId: string, reason: string) => void;
     },
-  ): Promise<void> {
+  ): Promise<{ delivered: Target[]; gone: string[] }> {
     const byId = new Map(messages.map((sms) => [sms.messageId, sms]));
     const payloads = new Map(
       messages.map((sms) => [sms.messageId, JSON.stringify(pushPayload(sms))]),
@@ -163,40 +215,18 @@ export class NotifyInboundSmsUseCase {
         gone.add(target.id);
       }
     });
-    if (delivered.length > 0) {
-      await manager.query(
-        `INSERT INTO notification.push_deliveries (message_id, subscription_id)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`,
-        [delivered.map((target) => target.message_id), delivered.map((target) => target.id)],
-      );
-    }
-    if (gone.size > 0) {
-      await manager.query(
-        'DELETE FROM notification.push_subscriptions WHERE id = ANY($1::uuid[])',
-        [[...gone]],
-      );
-      this.log.info({ subscriptionIds: [...gone] }, 'push subscriptions gone, removed');
-    }
+    return { delivered, gone: [...gone] };
   }
 
-  /** Emails each message to its staff member; records which were sent. */
+  /** Emails each message to its staff member: the ids of the messages emailed. */
   private async emailAll(
-    manager: EntityManager,
     messages: Held[],
+    state: Map<string, Row>,
     failed: (messageId: string, reason: string) => void,
-  ): Promise<void> {
-    if (messages.length === 0) return;
-    const emails = new Map(
-      (
-        await manager.query<{ staff_id: string; email: string }[]>(
-          'SELECT staff_id, email FROM notification.staff WHERE staff_id = ANY($1::text[])',
-          [messages.map((sms) => sms.staffId)],
-        )
-      ).map((row) => [row.staff_id, row.email]),
-    );
+  ): Promise<string[]> {
     const outcomes = await Promise.allSettled(
       messages.map(async (sms) => {
-        const email = emails.get(sms.staffId);
+        const email = state.get(sms.messageId)?.email;
         // The copy of the staff may be behind the message for a moment: retry rather than drop.
         if (!email) throw new Error(`no email address known for staff member ${sms.staffId}`);
         await this.mail.send(inboundEmail(sms, { email }));
@@ -215,12 +245,6 @@ export class NotifyInboundSmsUseCase {
       this.log.warn({ messageId, staffId, reason }, 'notification email not sent');
       failed(messageId, reason);
     });
-    if (emailed.length > 0) {
-      await manager.query(
-        `UPDATE notification.inbound_notifications SET emailed_at = now()
-          WHERE message_id = ANY($1::uuid[])`,
-        [emailed],
-      );
-    }
+    return emailed;
   }
 }
