@@ -15,6 +15,7 @@ import {
   validateObject,
 } from '@fidelis/contracts';
 import { currentCorrelation, logger, runWithCorrelation } from '@fidelis/logging';
+import { ChannelAcks } from './channel-acks';
 import { BrokerUnavailableError, PermanentError } from './errors';
 import { assertTopology, deadLetterQueue, EVENTS_EXCHANGE, retryQueue } from './topology';
 
@@ -325,11 +326,14 @@ export class Broker {
     const consumeChannel = await connection.createChannel();
     consumeChannel.on('close', failConnection);
     consumeChannel.on('error', () => undefined);
+    const acks = new ChannelAcks(consumeChannel);
     for (const consumer of this.consumers) {
       // Applies to the consumers started after it on this channel: each gets its own.
       await consumeChannel.prefetch(consumer.prefetch);
       await consumeChannel.consume(consumer.subscription.queue, (message) => {
-        if (message) void this.deliver(consumeChannel, consumer, message);
+        if (!message) return;
+        acks.delivered(message);
+        void this.deliver(acks, consumer, message);
       });
     }
 
@@ -421,7 +425,7 @@ export class Broker {
   }
 
   private async deliver(
-    channel: Channel,
+    acks: ChannelAcks,
     consumer: Consumer,
     message: ConsumeMessage,
   ): Promise<void> {
@@ -439,14 +443,14 @@ export class Broker {
     } catch (error) {
       const reason = error instanceof InvalidEventError ? error.message : 'the body is not JSON';
       this.log.error({ ...ids, reason }, 'invalid message, dead-lettered');
-      return this.settle(channel, message, deadLetterQueue(queue), { 'x-error': reason });
+      return this.settle(acks, message, deadLetterQueue(queue), { 'x-error': reason });
     }
 
     try {
       await runWithCorrelation({ correlationId: event.correlationId, eventId: event.eventId }, () =>
         consumer.handler(event),
       );
-      this.ack(channel, message);
+      acks.ack(message);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const delay = this.retryDelaysMs[attempt - 1];
@@ -456,11 +460,11 @@ export class Broker {
         delay === undefined
       ) {
         this.log.error({ ...ids, reason }, 'handler failed for good, dead-lettered');
-        return this.settle(channel, message, deadLetterQueue(queue), { 'x-error': reason });
+        return this.settle(acks, message, deadLetterQueue(queue), { 'x-error': reason });
       }
       this.log.warn({ ...ids, reason, retryInMs: delay }, 'handler failed, will retry');
       return this.settle(
-        channel,
+        acks,
         message,
         retryQueue(queue),
         { [ATTEMPT_HEADER]: attempt, 'x-error': reason },
@@ -474,7 +478,7 @@ export class Broker {
    * failure in between leaves the original unacked (redelivered), never lost.
    */
   private async settle(
-    channel: Channel,
+    acks: ChannelAcks,
     message: ConsumeMessage,
     queue: string,
     headers: Record<string, unknown>,
@@ -490,15 +494,7 @@ export class Broker {
       this.log.warn({ queue, err: String(error) }, 'could not move the message; it will come back');
       return;
     }
-    this.ack(channel, message);
-  }
-
-  private ack(channel: Channel, message: ConsumeMessage): void {
-    try {
-      channel.ack(message);
-    } catch {
-      // The channel is gone: the broker redelivers the message, and handlers are idempotent.
-    }
+    acks.ack(message);
   }
 
   private async answer(channel: Channel, message: ConsumeMessage): Promise<void> {

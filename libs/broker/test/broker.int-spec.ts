@@ -176,6 +176,33 @@ describe('Broker against the real RabbitMQ', () => {
     );
   });
 
+  it('acks what finished while an earlier delivery still runs, and never the one still running', async () => {
+    const sub = subscription('acks');
+    const broker = newBroker(sub, { prefetch: 10 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const handled: number[] = [];
+    broker.consume(sub, async (event) => {
+      if (event.payload.n === 0) await gate;
+      handled.push(event.payload.n);
+    });
+    await broker.start();
+    for (let n = 0; n < 10; n += 1) await broker.publish(counted(n), Counted.routingKey);
+
+    await eventually(() => expect(handled).toHaveLength(9));
+    // The nine later ones are acked though the first is still running; the first is not.
+    await eventually(
+      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 1, ready: 0 }),
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+    release();
+    await eventually(
+      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+    expect(handled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('retries a transient failure after a delay, counting attempts, until the handler succeeds', async () => {
     const sub = subscription('retry');
     const broker = newBroker(sub);
