@@ -5,7 +5,7 @@ import * as amqp from 'amqplib';
 import { Role, ServiceName, SERVICES, SUBSCRIPTIONS } from '@fidelis/contracts';
 import { createWorker } from '@fidelis/runtime';
 import { loadGatewayConfig } from '../../apps/gateway/src/config';
-import { createGateway } from '../../apps/gateway/src/create-gateway';
+import { createGateway, listenGateway } from '../../apps/gateway/src/create-gateway';
 import { loadMessagingConfig } from '../../apps/messaging/src/config';
 import { MessagingModule } from '../../apps/messaging/src/messaging.module';
 import { loadNotificationConfig } from '../../apps/notification/src/config';
@@ -168,7 +168,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     if (!options.without?.includes(name)) running.set(name, await boot());
   }
   const gateway = await createGateway(loadGatewayConfig(env));
-  await gateway.listen(port, '127.0.0.1');
+  await listenGateway(gateway, port, '127.0.0.1');
   running.set('gateway', gateway);
 
   // A pool, not one client: it reconnects after a test stops and starts Postgres.

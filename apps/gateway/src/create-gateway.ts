@@ -13,6 +13,26 @@ const FORM_LIMIT = '64kb';
 /** A 10,000-student import is about 1.5 MB of JSON. */
 const JSON_LIMIT = '4mb';
 
+/**
+ * Connections waiting to be accepted. Node's default (511) overflows when webhooks arrive in a
+ * burst (Twilio retrying after an outage) while the gateway is busy; the kernel then drops the
+ * connection attempt, and the sender tries again only after 1, 2, 4, 8 s — past Twilio's 15 s. The
+ * kernel caps it at `net.core.somaxconn` (4096 by default).
+ */
+const ACCEPT_BACKLOG = 4096;
+
+/** Starts accepting requests on `port` (every interface, or `host`). */
+export async function listenGateway(
+  app: INestApplication,
+  port: number,
+  host?: string,
+): Promise<void> {
+  // Nest hands its arguments on to Node's `server.listen(port[, host][, backlog])`; its types
+  // only name the host.
+  const listen = app.listen.bind(app) as (port: number, ...rest: unknown[]) => Promise<unknown>;
+  await (host === undefined ? listen(port, ACCEPT_BACKLOG) : listen(port, host, ACCEPT_BACKLOG));
+}
+
 /** The gateway application, configured as in production (also used by the tests). */
 export async function createGateway(config: GatewayConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {

@@ -9,7 +9,7 @@ import {
   SmsStatusChangedPayload,
 } from '@fidelis/contracts';
 import { loadGatewayConfig } from '../src/config';
-import { createGateway } from '../src/create-gateway';
+import { createGateway, listenGateway } from '../src/create-gateway';
 import { LiveEvents } from '../src/events/live-events.service';
 import { eventually } from '../../../test/support/eventually';
 import { EventPublisher, randomPhone, startPublisher } from '../../../test/support/events';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   system = await startSystem();
   publisher = await startPublisher();
   secondGateway = await createGateway(loadGatewayConfig(system.env));
-  await secondGateway.listen(0, '127.0.0.1');
+  await listenGateway(secondGateway, 0, '127.0.0.1');
   const { port } = secondGateway.getHttpServer().address() as AddressInfo;
   secondUrl = `http://127.0.0.1:${port}`;
 });

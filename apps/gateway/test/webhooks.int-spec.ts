@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { eventually } from '../../../test/support/eventually';
 import { withPostgresStopped, withRabbitMqStopped } from '../../../test/support/infrastructure';
 import { startSystem, TestSystem } from '../../../test/support/system';
 import { postSignedForm } from '../../../test/support/webhooks';
+import { STORE_DEADLINE_MS } from '../src/webhooks/accept-webhook.use-case';
 
 const sid = (prefix = 'SM') => `${prefix}${randomBytes(16).toString('hex')}`;
 const STUDENT = '+14155550123';
@@ -211,6 +214,33 @@ describe('inbound SMS webhook', () => {
       timeoutMs: 20_000,
     });
   });
+
+  it('answers 503 to a webhook it could not store within 10 s, and stores it once when Twilio retries', async () => {
+    const messageSid = sid();
+    // Another session holds the receipts table: the webhook's insert waits behind it.
+    const holder = await system.db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE gateway.received_webhooks IN EXCLUSIVE MODE');
+      const sentAt = Date.now();
+      const refused = await inject({ body: 'sent while the database is stuck', messageSid });
+      expect(refused.webhookStatus).toBe(503);
+      expect(Date.now() - sentAt).toBeGreaterThanOrEqual(STORE_DEADLINE_MS - 100);
+      expect(Date.now() - sentAt).toBeLessThan(STORE_DEADLINE_MS + 3_000);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+
+    // The refused webhook's insert went on once the lock was gone; Twilio's retry is a repeat.
+    const retried = await inject({ body: 'sent while the database is stuck', messageSid });
+    expect(retried.webhookStatus).toBe(200);
+    await eventually(async () => expect(await storedInbound(messageSid)).toHaveLength(1), {
+      timeoutMs: 20_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await storedInbound(messageSid)).toHaveLength(1);
+  });
 });
 
 describe('status callback webhook', () => {
@@ -255,6 +285,14 @@ describe('status callback webhook', () => {
 });
 
 describe('gateway health and docs', () => {
+  it('keeps up to 4,096 connections waiting to be accepted, so a burst of webhooks is not dropped', async () => {
+    const port = new URL(system.url).port;
+    const { stdout } = await promisify(execFile)('ss', ['-ltnH', `sport = :${port}`]);
+    // For a listening socket, ss shows the accept queue's limit as Send-Q.
+    const [, , backlog] = stdout.trim().split(/\s+/);
+    expect(Number(backlog)).toBe(4096);
+  });
+
   it('serves its OpenAPI description at /api/docs, generated from the code', async () => {
     const page = await fetch(`${system.url}/api/docs`);
     expect(page.status).toBe(200);
