@@ -2,6 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { Batches, Outbox } from '@fidelis/broker';
 import { EventDefinition, EventEnvelope } from '@fidelis/contracts';
 
+/**
+ * How long a webhook may wait to be stored before it is refused. Twilio stops waiting after 15 s
+ * and treats no answer like a 5xx; a 503 in time says so in our logs and lets it retry (or use
+ * its fallback URL) sooner. Should the store commit after all, the retry finds its receipt.
+ */
+export const STORE_DEADLINE_MS = 10_000;
+
+/** The webhook was not stored within `STORE_DEADLINE_MS`. */
+export class StoreDeadlineError extends Error {
+  override readonly name = 'StoreDeadlineError';
+}
+
 interface Webhook {
   receipt: { messageSid: string; kind: string };
   definition: EventDefinition<object>;
@@ -20,13 +32,27 @@ export class AcceptWebhookUseCase {
 
   constructor(private readonly outbox: Outbox) {}
 
-  /** Resolves true for a new webhook, false for a repeat; rejects when it could not be stored. */
-  execute<P extends object>(
+  /**
+   * Resolves true for a new webhook, false for a repeat; rejects when it could not be stored, or
+   * not within `STORE_DEADLINE_MS`.
+   */
+  async execute<P extends object>(
     receipt: { messageSid: string; kind: string },
     definition: EventDefinition<P>,
     event: EventEnvelope<P>,
   ): Promise<boolean> {
-    return this.batches.submit({ receipt, definition, event });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreDeadlineError(`not stored within ${STORE_DEADLINE_MS} ms`)),
+        STORE_DEADLINE_MS,
+      );
+    });
+    try {
+      return await Promise.race([this.batches.submit({ receipt, definition, event }), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
