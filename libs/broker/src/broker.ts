@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import * as amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import {
@@ -16,6 +17,7 @@ import {
 } from '@fidelis/contracts';
 import { currentCorrelation, logger, runWithCorrelation } from '@fidelis/logging';
 import { ChannelAcks } from './channel-acks';
+import { coalesceWrites } from './coalesce-writes';
 import { BrokerUnavailableError, PermanentError } from './errors';
 import { assertTopology, deadLetterQueue, EVENTS_EXCHANGE, retryQueue } from './topology';
 
@@ -275,6 +277,9 @@ export class Broker {
         heartbeat: 5,
         noDelay: true,
       });
+      // amqplib keeps the socket on its connection; its types do not show it.
+      const socket = (connection.connection as unknown as { stream?: Socket }).stream;
+      if (socket) coalesceWrites(socket);
       connection.on('error', (error: Error) =>
         this.log.warn({ err: error.message }, 'RabbitMQ connection error'),
       );
