@@ -80,7 +80,7 @@ export class NotifyInboundSmsUseCase {
       const count = (messageId: string) =>
         working.set(messageId, (working.get(messageId) ?? 0) + 1);
       targets.filter((target) => target.delivered).forEach((t) => count(t.message_id));
-      const pushed = await this.pushAll(
+      const pushes = await this.pushAll(
         open,
         targets.filter((target) => !target.delivered),
         {
@@ -100,17 +100,10 @@ export class NotifyInboundSmsUseCase {
       );
 
       const done = open.filter((sms) => problems.get(sms.messageId)?.length === 0);
-      await this.record(manager, {
-        ...pushed,
-        emailed,
-        done: done.map((sms) => sms.messageId),
-      });
+      await this.record(manager, { ...pushes, emailed, done: done.map((sms) => sms.messageId) });
       for (const sms of done) {
-        const pushes = working.get(sms.messageId);
-        this.log.info(
-          { messageId: sms.messageId, staffId: sms.staffId, pushed: pushes },
-          'notified',
-        );
+        const pushed = working.get(sms.messageId);
+        this.log.info({ messageId: sms.messageId, staffId: sms.staffId, pushed }, 'notified');
       }
       return messages.map((sms) => problems.get(sms.messageId) ?? []);
     });
@@ -147,12 +140,7 @@ export class NotifyInboundSmsUseCase {
   /** What the pushes and emails did, in one statement. */
   private async record(
     manager: EntityManager,
-    outcome: {
-      delivered: Target[];
-      gone: string[];
-      emailed: string[];
-      done: string[];
-    },
+    outcome: { delivered: Target[]; gone: string[]; emailed: string[]; done: string[] },
   ): Promise<void> {
     const { delivered, gone, emailed, done } = outcome;
     if (delivered.length + gone.length + emailed.length + done.length === 0) return;
