@@ -53,3 +53,15 @@ export class Batches<T, R> {
     this.draining = false;
   }
 }
+
+/**
+ * Submits each item to `Batches` over `work`, for work whose only answer is success: the items
+ * submitted while a batch runs are worked on together, and each resolves once its batch did.
+ */
+export function inBatches<T>(work: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
+  const batches = new Batches<T, void>(async (items) => {
+    await work(items);
+    return items.map(() => undefined);
+  });
+  return (item) => batches.submit(item);
+}

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@fidelis/contracts';
-import { Batches } from './batches';
+import { inBatches } from './batches';
 import { EventHandler } from './broker';
 import { Transaction } from './outbox';
 
@@ -36,9 +36,9 @@ export function handleOnce<P>(
 ): EventHandler<P> {
   const table = `"${options.schema}".processed_events`;
 
-  /** Handles `events` in one transaction; the effect only of those whose id is new. */
-  const handle = async (events: EventEnvelope<P>[]): Promise<void[]> => {
-    await transaction(async (manager) => {
+  // Handles the events of a batch in one transaction; the effect only of those whose id is new.
+  return inBatches((events: EventEnvelope<P>[]) =>
+    transaction(async (manager) => {
       const inserted = await manager.query<{ event_id: string }[]>(
         `INSERT INTO ${table} (consumer, event_id) SELECT $1, unnest($2::uuid[])
          ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -48,10 +48,6 @@ export function handleOnce<P>(
       // delete: the same event twice in one batch (a redelivery) has its effect once.
       const freshEvents = events.filter((event) => fresh.delete(event.eventId));
       if (freshEvents.length > 0) await work(freshEvents, manager);
-    });
-    return events.map(() => undefined);
-  };
-
-  const batches = new Batches(handle);
-  return (event) => batches.submit(event);
+    }),
+  );
 }

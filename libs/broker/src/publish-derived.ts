@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventDefinition, EventEnvelope } from '@fidelis/contracts';
-import { Batches } from './batches';
+import { inBatches } from './batches';
 import { Broker, EventHandler } from './broker';
 
 /** An event a step derived (`deriveEnvelope`), with its definition. */
@@ -28,12 +28,10 @@ export function publishDerived<P>(
   manager: EntityManager,
   work: StepHandler<P>,
 ): EventHandler<P> {
-  const batches = new Batches<EventEnvelope<P>, undefined>(async (events) => {
+  return inBatches(async (events: EventEnvelope<P>[]) => {
     const derived = await work(events, manager);
     await Promise.all(
       derived.map(({ definition, event }) => broker.publish(event, definition.routingKey)),
     );
-    return events.map(() => undefined);
   });
-  return (event) => batches.submit(event);
 }

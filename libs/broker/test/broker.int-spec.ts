@@ -31,6 +31,7 @@ import {
   DATABASE_URL,
   deleteQueues,
   queueCounts,
+  QueueCounts,
   RABBITMQ_URL,
   RABBITMQ_VHOST,
   rabbitmqctl,
@@ -90,6 +91,14 @@ async function drain(queue: string): Promise<amqp.GetMessage[]> {
   }
   await connection.close();
   return messages;
+}
+
+/** Waits for the broker's statistics of `queue`, refreshed every few seconds, to show `counts`. */
+function queueReaches(queue: string, counts: Partial<QueueCounts>): Promise<void> {
+  return eventually(async () => expect(await queueCounts(queue)).toMatchObject(counts), {
+    timeoutMs: 15_000,
+    intervalMs: 500,
+  });
 }
 
 afterEach(async () => {
@@ -161,19 +170,12 @@ describe('Broker against the real RabbitMQ', () => {
     for (let n = 0; n < 10; n += 1) await broker.publish(counted(n), Counted.routingKey);
 
     await eventually(() => expect(running).toBe(3));
-    // The broker's queue statistics are refreshed every few seconds.
-    await eventually(
-      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 3, ready: 7 }),
-      { timeoutMs: 15_000, intervalMs: 500 },
-    );
+    await queueReaches(sub.queue, { unacked: 3, ready: 7 });
 
     release();
     await eventually(() => expect(handled).toHaveLength(10));
     expect(mostAtOnce).toBe(3);
-    await eventually(
-      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
-      { timeoutMs: 15_000, intervalMs: 500 },
-    );
+    await queueReaches(sub.queue, { unacked: 0, ready: 0 });
   });
 
   it('acks what finished while an earlier delivery still runs, and never the one still running', async () => {
@@ -191,15 +193,9 @@ describe('Broker against the real RabbitMQ', () => {
 
     await eventually(() => expect(handled).toHaveLength(9));
     // The nine later ones are acked though the first is still running; the first is not.
-    await eventually(
-      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 1, ready: 0 }),
-      { timeoutMs: 15_000, intervalMs: 500 },
-    );
+    await queueReaches(sub.queue, { unacked: 1, ready: 0 });
     release();
-    await eventually(
-      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
-      { timeoutMs: 15_000, intervalMs: 500 },
-    );
+    await queueReaches(sub.queue, { unacked: 0, ready: 0 });
     expect(handled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
@@ -334,10 +330,7 @@ describe('Broker with a service database', () => {
     await committed;
     await eventually(() => expect(deliveries).toBe(2), { timeoutMs: 20_000 });
     expect(await effects()).toEqual([42]);
-    await eventually(
-      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
-      { timeoutMs: 15_000, intervalMs: 500 },
-    );
+    await queueReaches(sub.queue, { unacked: 0, ready: 0 });
   });
 
   it('runs the effect once when a handler that crashed mid-transaction is retried', async () => {
@@ -418,10 +411,7 @@ describe('Broker with a service database', () => {
 
     await eventually(async () => expect(await effectsBetween(200, 209)).toEqual(published));
     expect(failures).toBe(2);
-    await eventually(
-      async () => expect(await queueCounts(sub.queue)).toMatchObject({ unacked: 0, ready: 0 }),
-      { timeoutMs: 15_000, intervalMs: 500 },
-    );
+    await queueReaches(sub.queue, { unacked: 0, ready: 0 });
   });
 
   it('keeps consuming after the server closes its connections, and loses nothing', async () => {

@@ -11,7 +11,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import {
   BATCH_SIZE,
-  Batches,
+  inBatches,
   Broker,
   BrokerTables1764240000000,
   handleOnce,
@@ -70,11 +70,7 @@ export class EventConsumers {
     subscription: Subscription<P>,
     work: (events: EventEnvelope<P>[]) => Promise<void>,
   ): void {
-    const batches = new Batches<EventEnvelope<P>, void>(async (events) => {
-      await work(events);
-      return events.map(() => undefined);
-    });
-    this.broker.consume(subscription, (event) => batches.submit(event), { prefetch: BATCH_SIZE });
+    this.broker.consume(subscription, inBatches(work), { prefetch: BATCH_SIZE });
   }
 
   /**

@@ -6,24 +6,10 @@ import {
   createEnvelope,
   EventEnvelope,
   InboundSmsStored,
+  InboundSmsStoredPayload,
   SmsRoutedPayload,
 } from '@fidelis/contracts';
 import { optChangeOf, smsSize } from '@fidelis/sms';
-
-/** An inbound message as it is stored, with the event announcing it. */
-interface Inbound {
-  id: string;
-  event: EventEnvelope<SmsRoutedPayload>;
-  sms: SmsRoutedPayload['sms'];
-  staffId: string | null;
-  studentId: string | null;
-  ambiguous: boolean;
-  candidates: string[];
-  status: 'received' | 'unroutable';
-  optChange: ReturnType<typeof optChangeOf>;
-  size: ReturnType<typeof smsSize>;
-  stored: EventEnvelope<object>;
-}
 
 /**
  * Last step of inbound mapping: the message is stored in its conversation, once per MessageSid,
@@ -44,54 +30,41 @@ export class StoreInboundSmsUseCase {
   ) {}
 
   async execute(events: EventEnvelope<SmsRoutedPayload>[]): Promise<void> {
-    const messages: Inbound[] = [];
+    // Each message as it is stored is the payload of the event announcing it; the student's name
+    // is filled in by the statement, from the directory copy.
+    const announcements: EventEnvelope<InboundSmsStoredPayload>[] = [];
     for (const event of events) {
       const { sms, staffId, candidateStudentIds } = event.payload;
       const studentId =
         event.payload.studentId ?? (await this.lastMessaged(sms.to, candidateStudentIds));
       const ambiguous = studentId === null && candidateStudentIds.length > 1;
-      const id = randomUUID();
-      const status = staffId ? 'received' : 'unroutable';
-      const optChange = optChangeOf(sms.body);
-      const candidates = ambiguous ? candidateStudentIds : [];
-      // The student's name is filled in by the statement, from the directory copy.
-      const stored = createEnvelope(
-        InboundSmsStored,
-        {
-          messageId: id,
-          messageSid: sms.messageSid,
-          studentId,
-          studentName: null,
-          ambiguous,
-          candidateStudentIds: candidates,
-          staffId,
-          from: sms.from,
-          to: sms.to,
-          body: sms.body,
-          media: sms.media,
-          status,
-          optChange,
-          receivedAt: sms.receivedAt,
-        },
-        { cause: event },
+      announcements.push(
+        createEnvelope(
+          InboundSmsStored,
+          {
+            messageId: randomUUID(),
+            messageSid: sms.messageSid,
+            studentId,
+            studentName: null,
+            ambiguous,
+            candidateStudentIds: ambiguous ? candidateStudentIds : [],
+            staffId,
+            from: sms.from,
+            to: sms.to,
+            body: sms.body,
+            media: sms.media,
+            status: staffId ? 'received' : 'unroutable',
+            optChange: optChangeOf(sms.body),
+            receivedAt: sms.receivedAt,
+          },
+          { cause: event },
+        ),
       );
-      const size = smsSize(sms.body);
-      messages.push({
-        id,
-        event,
-        sms,
-        staffId,
-        studentId,
-        ambiguous,
-        candidates,
-        status,
-        optChange,
-        size,
-        stored,
-      });
     }
 
-    const column = <T>(value: (message: Inbound) => T) => messages.map(value);
+    const column = <T>(value: (message: InboundSmsStoredPayload) => T) =>
+      announcements.map((announcement) => value(announcement.payload));
+    const sizes = announcements.map((announcement) => smsSize(announcement.payload.body));
     await this.outbox.addByStatement(
       (outbox) => `
         WITH m AS (
@@ -121,23 +94,23 @@ export class StoreInboundSmsUseCase {
           LEFT JOIN messaging.students s ON s.student_id = m.student_id
         RETURNING id, routing_key, envelope`,
       [
-        column((m) => m.id),
+        column((m) => m.messageId),
         column((m) => m.studentId),
         column((m) => m.staffId),
-        column((m) => m.sms.from),
-        column((m) => m.sms.to),
-        column((m) => m.sms.body),
-        column((m) => JSON.stringify(m.sms.media)),
+        column((m) => m.from),
+        column((m) => m.to),
+        column((m) => m.body),
+        column((m) => JSON.stringify(m.media)),
         column((m) => m.status),
-        column((m) => m.sms.messageSid),
-        column((m) => m.size.segments),
-        column((m) => m.size.encoding),
+        column((m) => m.messageSid),
+        sizes.map((size) => size.segments),
+        sizes.map((size) => size.encoding),
         column((m) => m.ambiguous),
-        column((m) => JSON.stringify(m.candidates)),
+        column((m) => JSON.stringify(m.candidateStudentIds)),
         column((m) => m.optChange),
-        column((m) => m.event.correlationId),
-        column((m) => m.sms.receivedAt),
-        column((m) => JSON.stringify(m.stored)),
+        announcements.map((announcement) => announcement.correlationId),
+        column((m) => m.receivedAt),
+        announcements.map((announcement) => JSON.stringify(announcement)),
         InboundSmsStored.routingKey,
       ],
     );
