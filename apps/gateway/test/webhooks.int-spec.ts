@@ -111,14 +111,35 @@ describe('inbound SMS webhook', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('stores webhooks that arrive together (repeats among them) each once, in shared commits', async () => {
+  it('stores webhooks that arrive while a commit waits (repeats among them) each once, in shared commits', async () => {
     const sids = Array.from({ length: 40 }, () => sid());
-    // Each twice, all at once: the repeats land in the same batch as their first, or the next.
-    const answers = await Promise.all(
-      [...sids, ...sids].map((messageSid) =>
-        postSigned('/webhooks/twilio/sms', inboundForm(messageSid)),
-      ),
-    );
+    // The first commit waits behind another session's lock, so that what arrives meanwhile
+    // gathers behind it however slowly this machine parses requests (alone on a starved CPU, each
+    // was committed by itself before the next arrived).
+    const holder = await system.db.connect();
+    let posting: Promise<{ status: number }[]>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE gateway.received_webhooks IN EXCLUSIVE MODE');
+      // Each twice, all at once: the repeats land in the same batch as their first, or the next.
+      posting = Promise.all(
+        [...sids, ...sids].map((messageSid) =>
+          postSigned('/webhooks/twilio/sms', inboundForm(messageSid)),
+        ),
+      );
+      await eventually(async () => {
+        const { rows } = await system.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE '%gateway.received_webhooks%'`,
+        );
+        expect(rows[0].n).toBeGreaterThan(0);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    const answers = await posting;
 
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
     const { rows } = await system.db.query<{ message_sid: string; n: number }>(
