@@ -38,6 +38,19 @@ async function storedInbound(messageSid: string) {
   return rows;
 }
 
+/** Runs `work` while another session holds the receipts table: the gateway's inserts wait behind it. */
+async function whileReceiptsLocked<T>(work: () => Promise<T>): Promise<T> {
+  const holder = await system.db.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE gateway.received_webhooks IN EXCLUSIVE MODE');
+    return await work();
+  } finally {
+    await holder.query('ROLLBACK');
+    holder.release();
+  }
+}
+
 const inboundForm = (messageSid: string): Record<string, string> => ({
   MessageSid: messageSid,
   AccountSid: system.emulator.emulator.accountSid,
@@ -116,13 +129,9 @@ describe('inbound SMS webhook', () => {
     // The first commit waits behind another session's lock, so that what arrives meanwhile
     // gathers behind it however slowly this machine parses requests (alone on a starved CPU, each
     // was committed by itself before the next arrived).
-    const holder = await system.db.connect();
-    let posting: Promise<{ status: number }[]>;
-    try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE gateway.received_webhooks IN EXCLUSIVE MODE');
+    const { posting } = await whileReceiptsLocked(async () => {
       // Each twice, all at once: the repeats land in the same batch as their first, or the next.
-      posting = Promise.all(
+      const posting = Promise.all(
         [...sids, ...sids].map((messageSid) =>
           postSigned('/webhooks/twilio/sms', inboundForm(messageSid)),
         ),
@@ -135,10 +144,9 @@ describe('inbound SMS webhook', () => {
         expect(rows[0].n).toBeGreaterThan(0);
       });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-    } finally {
-      await holder.query('ROLLBACK');
-      holder.release();
-    }
+      // Wrapped: returned bare, the answers would be awaited before the lock is let go.
+      return { posting };
+    });
     const answers = await posting;
 
     expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
@@ -238,20 +246,13 @@ describe('inbound SMS webhook', () => {
 
   it('answers 503 to a webhook it could not store within 10 s, and stores it once when Twilio retries', async () => {
     const messageSid = sid();
-    // Another session holds the receipts table: the webhook's insert waits behind it.
-    const holder = await system.db.connect();
-    try {
-      await holder.query('BEGIN');
-      await holder.query('LOCK TABLE gateway.received_webhooks IN EXCLUSIVE MODE');
+    await whileReceiptsLocked(async () => {
       const sentAt = Date.now();
       const refused = await inject({ body: 'sent while the database is stuck', messageSid });
       expect(refused.webhookStatus).toBe(503);
       expect(Date.now() - sentAt).toBeGreaterThanOrEqual(STORE_DEADLINE_MS - 100);
       expect(Date.now() - sentAt).toBeLessThan(STORE_DEADLINE_MS + 3_000);
-    } finally {
-      await holder.query('ROLLBACK');
-      holder.release();
-    }
+    });
 
     // The refused webhook's insert went on once the lock was gone; Twilio's retry is a repeat.
     const retried = await inject({ body: 'sent while the database is stuck', messageSid });
