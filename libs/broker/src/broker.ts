@@ -80,6 +80,11 @@ export class Broker {
   private readonly retryDelaysMs: number[];
   private readonly confirmTimeoutMs: number;
   private readonly consumers: Consumer[] = [];
+  /** The channel the consumers deliver on, and their tags, while connected and consuming. */
+  private consuming?: { channel: Channel; tags: string[] };
+  private stoppedConsuming = false;
+  /** Deliveries whose handler or settling is still running. */
+  private readonly deliveries = new Set<Promise<void>>();
   /** By routing key: the live subscriptions, all served by one queue of this connection. */
   private readonly live = new Map<string, LiveSubscription>();
   private served?: { service: ServiceName; handlers: Map<string, RequestHandler<object, unknown>> };
@@ -163,6 +168,31 @@ export class Broker {
     const connected = new Promise<void>((resolve) => this.connectedWaiters.push(resolve));
     void this.connect();
     await connected;
+  }
+
+  /**
+   * Takes no more deliveries and waits, at most `timeoutMs`, for the handlers running to finish and
+   * their acks to leave. A service that stops on purpose then hands nothing back to be redelivered,
+   * and its outbox can still publish what they committed: call it before `Outbox.stop()` and
+   * `close()`. A handler still running after `timeoutMs` is abandoned: its message is redelivered.
+   */
+  async stopConsuming(timeoutMs = 5_000): Promise<void> {
+    this.stoppedConsuming = true;
+    const consuming = this.consuming;
+    this.consuming = undefined;
+    if (consuming) {
+      await Promise.all(
+        consuming.tags.map((tag) => consuming.channel.cancel(tag).catch(() => undefined)),
+      );
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.deliveries]),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    // ChannelAcks sends a turn's acks at its end.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   async close(): Promise<void> {
@@ -332,15 +362,23 @@ export class Broker {
     consumeChannel.on('close', failConnection);
     consumeChannel.on('error', () => undefined);
     const acks = new ChannelAcks(consumeChannel);
-    for (const consumer of this.consumers) {
+    const consuming = { channel: consumeChannel, tags: [] as string[] };
+    for (const consumer of this.stoppedConsuming ? [] : this.consumers) {
       // Applies to the consumers started after it on this channel: each gets its own.
       await consumeChannel.prefetch(consumer.prefetch);
-      await consumeChannel.consume(consumer.subscription.queue, (message) => {
-        if (!message) return;
-        acks.delivered(message);
-        void this.deliver(acks, consumer, message);
-      });
+      const { consumerTag } = await consumeChannel.consume(
+        consumer.subscription.queue,
+        (message) => {
+          if (!message) return;
+          acks.delivered(message);
+          const delivery = this.deliver(acks, consumer, message);
+          this.deliveries.add(delivery);
+          void delivery.finally(() => this.deliveries.delete(delivery));
+        },
+      );
+      consuming.tags.push(consumerTag);
     }
+    this.consuming = consuming;
 
     if (this.live.size > 0) await this.consumeLive(connection, failConnection);
   }
@@ -417,6 +455,7 @@ export class Broker {
 
   private dropChannels(): void {
     this.publishChannel = undefined;
+    this.consuming = undefined;
     this.rpcChannel = undefined;
     for (const resolve of this.pendingRequests.values()) {
       resolve({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'connection lost' } });

@@ -540,6 +540,57 @@ describe('Broker with a service database', () => {
     expect(await outboxRows()).toBe(0);
   });
 
+  it('stops on purpose without handing work back: running handlers finish and are acked, their events leave, nothing new starts', async () => {
+    const Doubled = defineEvent(`test-${run}`, 'Doubled', 1, CountedPayload);
+    const source = subscription('graceful-source');
+    const target: Subscription<CountedPayload> = {
+      queue: `${run}.graceful-target`,
+      event: Doubled,
+    };
+    queues.push(target.queue);
+    const broker = newBroker(source, { subscriptions: [source, target] });
+    // No relay pass publishes leftovers during the test: what leaves, leaves at its commit.
+    const outbox = new Outbox(dataSource, broker, { schema, leftoverAfterMs: 60_000 });
+    const started: number[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const once = recordingEffects(source.queue);
+    // Two at a time: the third waits in the queue while the first two run.
+    broker.consume(
+      source,
+      async (event) => {
+        started.push(event.payload.n);
+        await released;
+        await once(event);
+        await outbox.transaction((manager) =>
+          outbox.add(manager, Doubled, deriveEnvelope(Doubled, { n: event.payload.n * 2 }, event)),
+        );
+      },
+      { prefetch: 2 },
+    );
+    const listener = newBroker(target);
+    const seen: number[] = [];
+    listener.consume(target, async (event) => void seen.push(event.payload.n));
+    await Promise.all([broker.start(), listener.start()]);
+
+    for (const n of [801, 802, 803]) await broker.publish(counted(n), Counted.routingKey);
+    await eventually(() => expect(started.sort()).toEqual([801, 802]));
+    const stopping = broker.stopConsuming();
+    release();
+    await stopping;
+    await outbox.stop();
+    await broker.close();
+
+    expect(started.sort()).toEqual([801, 802]);
+    expect(await effectsBetween(800, 899)).toEqual([801, 802]);
+    await eventually(() => expect(seen.sort()).toEqual([1602, 1604]));
+    expect(await outboxRows()).toBe(0);
+    // The two handled were acked before the connection closed; the third, never started, is left
+    // for the next instance.
+    const left = await drain(source.queue);
+    expect(left.map((message) => JSON.parse(message.content.toString()).payload.n)).toEqual([803]);
+  });
+
   it('refuses an event added outside a transaction of its own, so none waits for the relay', async () => {
     const outbox = new Outbox(dataSource, newBroker(subscription('outbox-outside')), { schema });
     await expect(

@@ -99,8 +99,11 @@ class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.broker.close();
+    // Handlers running finish first, so that the outbox publishes what they committed while the
+    // broker is still connected, and nothing waits for a relay after the restart.
+    await this.broker.stopConsuming();
     await this.outbox.stop();
+    await this.broker.close();
     await this.dataSource.destroy();
   }
 }
