@@ -314,12 +314,36 @@ const killed =
     await startWorker(service);
   };
 
+/**
+ * A restart as an orchestrator does it: each worker gets SIGTERM; it lets its running handlers
+ * finish and publishes what they committed before it exits, so its outbox holds nothing for the
+ * next instance's relay, and no push is sent twice.
+ */
+const restartedOnPurpose: Phase['fault'] = async () => {
+  await Promise.all(
+    WORKERS.map(async (service) => {
+      await workers.get(service)!.stop();
+      const { rows } = await system.db.query<{ left: number }>(
+        `SELECT count(*)::int AS left FROM "${service}".outbox`,
+      );
+      expect({ service, left: rows[0].left }).toEqual({ service, left: 0 });
+    }),
+  );
+  await sleep(5_000);
+  await Promise.all(WORKERS.map((service) => startWorker(service)));
+};
+
 let postgresOutage: { from: number; to: number } | undefined;
 
 const PHASES: Phase[] = [
   { name: 'kill -9 routing', fault: killed('routing'), pushMayRepeat: false },
   { name: 'kill -9 messaging', fault: killed('messaging'), pushMayRepeat: false },
   { name: 'kill -9 notification', fault: killed('notification'), pushMayRepeat: true },
+  {
+    name: 'SIGTERM of routing, messaging and notification',
+    fault: restartedOnPurpose,
+    pushMayRepeat: false,
+  },
   {
     name: 'RabbitMQ stopped and started',
     fault: () => withRabbitMqStopped(() => sleep(5_000)),

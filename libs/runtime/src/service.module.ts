@@ -1,4 +1,5 @@
 import {
+  BeforeApplicationShutdown,
   DynamicModule,
   Global,
   Inject,
@@ -85,7 +86,9 @@ export class EventConsumers {
 
 /** Starts the broker once every consumer is registered; closes everything in order on shutdown. */
 @Injectable()
-class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class ServiceLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   constructor(
     private readonly dataSource: DataSource,
     private readonly broker: Broker,
@@ -98,10 +101,16 @@ class ServiceLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     void this.outbox.relay();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // Handlers running finish first, so that the outbox publishes what they committed while the
-    // broker is still connected, and nothing waits for a relay after the restart.
+  /**
+   * Before anything closes (the HTTP server, clients torn down at `onApplicationShutdown`): the
+   * handlers running finish with everything they use still open.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.broker.stopConsuming();
+  }
+
+  /** The outbox publishes what the handlers and the last requests committed, then all closes. */
+  async onApplicationShutdown(): Promise<void> {
     await this.outbox.stop();
     await this.broker.close();
     await this.dataSource.destroy();

@@ -1,5 +1,5 @@
 import { Agent } from 'node:https';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import webpush, { WebPushError } from 'web-push';
 import { VAPID_DETAILS, VapidDetails } from './vapid-keys';
 
@@ -26,13 +26,14 @@ const TIMEOUT_MS = 10_000;
  * recorded) is sent again, and the topic keeps the device from showing it twice.
  */
 @Injectable()
-export class WebPushClient implements OnModuleDestroy {
+export class WebPushClient implements OnApplicationShutdown {
   /** Keeps TLS connections to the push services open: a handshake per push cost more than the push. */
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   constructor(@Inject(VAPID_DETAILS) private readonly vapid: VapidDetails) {}
 
-  onModuleDestroy(): void {
+  /** Not before: the handlers still running at shutdown finish their pushes first. */
+  onApplicationShutdown(): void {
     this.agent.destroy();
   }
 
