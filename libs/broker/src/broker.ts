@@ -80,11 +80,11 @@ export class Broker {
   private readonly retryDelaysMs: number[];
   private readonly confirmTimeoutMs: number;
   private readonly consumers: Consumer[] = [];
-  /** The channel the consumers deliver on, and their tags, while connected and consuming. */
-  private consuming?: { channel: Channel; tags: string[] };
+  /** The consumers that take work (events, requests) on this connection: channel and tag. */
+  private takingWork: { channel: Channel; tag: string }[] = [];
   private stoppedConsuming = false;
-  /** Deliveries whose handler or settling is still running. */
-  private readonly deliveries = new Set<Promise<void>>();
+  /** Work taken from the broker and still running: an event's handling, a request's answer. */
+  private readonly working = new Set<Promise<void>>();
   /** By routing key: the live subscriptions, all served by one queue of this connection. */
   private readonly live = new Map<string, LiveSubscription>();
   private served?: { service: ServiceName; handlers: Map<string, RequestHandler<object, unknown>> };
@@ -171,23 +171,22 @@ export class Broker {
   }
 
   /**
-   * Takes no more deliveries and waits, at most `timeoutMs`, for the handlers running to finish and
-   * their acks to leave. A service that stops on purpose then hands nothing back to be redelivered,
-   * and its outbox can still publish what they committed: call it before `Outbox.stop()` and
-   * `close()`. A handler still running after `timeoutMs` is abandoned: its message is redelivered.
+   * Takes no more events or requests and waits, at most `timeoutMs`, for the handlers running to
+   * finish and their acks and answers to leave. A service that stops on purpose then hands nothing
+   * back to be redelivered, and its outbox can still publish what they committed: call it before
+   * `Outbox.stop()` and `close()`. A handler still running after `timeoutMs` is abandoned: its
+   * message is redelivered, its asker times out. Its own requests still get their answers.
    */
   async stopConsuming(timeoutMs = 5_000): Promise<void> {
     this.stoppedConsuming = true;
-    const consuming = this.consuming;
-    this.consuming = undefined;
-    if (consuming) {
-      await Promise.all(
-        consuming.tags.map((tag) => consuming.channel.cancel(tag).catch(() => undefined)),
-      );
-    }
+    const consumers = this.takingWork;
+    this.takingWork = [];
+    await Promise.all(
+      consumers.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)),
+    );
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.allSettled([...this.deliveries]),
+      Promise.allSettled([...this.working]),
       new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
@@ -347,14 +346,15 @@ export class Broker {
     rpcChannel.on('close', failConnection);
     rpcChannel.on('error', () => undefined);
     await rpcChannel.consume(REPLY_TO, (message) => this.onReply(message), { noAck: true });
-    if (this.served) {
+    if (this.served && !this.stoppedConsuming) {
       // Not durable: a request outlives neither the broker nor its asker's patience.
       const queue = rpcQueue(this.served.service);
       await rpcChannel.assertQueue(queue, { durable: false });
       await rpcChannel.prefetch(this.prefetch);
-      await rpcChannel.consume(queue, (message) => {
-        if (message) void this.answer(rpcChannel, message);
+      const { consumerTag } = await rpcChannel.consume(queue, (message) => {
+        if (message) this.track(this.answer(rpcChannel, message));
       });
+      this.takingWork.push({ channel: rpcChannel, tag: consumerTag });
     }
     this.rpcChannel = rpcChannel;
 
@@ -362,7 +362,6 @@ export class Broker {
     consumeChannel.on('close', failConnection);
     consumeChannel.on('error', () => undefined);
     const acks = new ChannelAcks(consumeChannel);
-    const consuming = { channel: consumeChannel, tags: [] as string[] };
     for (const consumer of this.stoppedConsuming ? [] : this.consumers) {
       // Applies to the consumers started after it on this channel: each gets its own.
       await consumeChannel.prefetch(consumer.prefetch);
@@ -371,14 +370,11 @@ export class Broker {
         (message) => {
           if (!message) return;
           acks.delivered(message);
-          const delivery = this.deliver(acks, consumer, message);
-          this.deliveries.add(delivery);
-          void delivery.finally(() => this.deliveries.delete(delivery));
+          this.track(this.deliver(acks, consumer, message));
         },
       );
-      consuming.tags.push(consumerTag);
+      this.takingWork.push({ channel: consumeChannel, tag: consumerTag });
     }
-    this.consuming = consuming;
 
     if (this.live.size > 0) await this.consumeLive(connection, failConnection);
   }
@@ -453,9 +449,14 @@ export class Broker {
     this.scheduleReconnect();
   }
 
+  private track(work: Promise<void>): void {
+    this.working.add(work);
+    void work.finally(() => this.working.delete(work));
+  }
+
   private dropChannels(): void {
     this.publishChannel = undefined;
-    this.consuming = undefined;
+    this.takingWork = [];
     this.rpcChannel = undefined;
     for (const resolve of this.pendingRequests.values()) {
       resolve({ ok: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'connection lost' } });

@@ -671,6 +671,40 @@ describe('Broker with a service database', () => {
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: [expect.stringContaining('n')] });
   });
 
+  it('answers the requests it took before it stopped consuming, and takes no new ones', async () => {
+    const sub = subscription('rpc-stop');
+    const server = newBroker(sub);
+    const asked: number[] = [];
+    const answered: number[] = [];
+    let started!: () => void;
+    const handling = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    server.handle(Square, async ({ n }) => {
+      asked.push(n);
+      started();
+      await released;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      answered.push(n);
+      return { squared: n * n };
+    });
+    const client = newBroker(sub);
+    await Promise.all([server.start(), client.start()]);
+
+    const answer = client.request(Square, { n: 3 });
+    await handling;
+    const stopping = server.stopConsuming();
+    release();
+    await stopping;
+    // It waited for the request it had taken.
+    expect(answered).toEqual([3]);
+    await expect(answer).resolves.toEqual({ squared: 9 });
+    await expect(client.request(Square, { n: 4 }, 1_000)).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
+    expect(asked).toEqual([3]);
+  });
+
   it('reports a service that does not answer in time as unavailable', async () => {
     const client = newBroker(subscription('rpc-timeout'));
     await client.start();
