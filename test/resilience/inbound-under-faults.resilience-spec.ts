@@ -51,6 +51,19 @@ interface Attempt {
   status: number;
   sentAt: number;
   answeredAt: number;
+  /** Why there was no answer: the error's code (a socket's) or name (a timeout's). */
+  failure?: string;
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+function failureOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; name?: string } }).cause;
+  return cause?.code ?? cause?.name ?? (error as Error).name ?? String(error);
 }
 
 interface Webhook {
@@ -181,8 +194,8 @@ async function post(webhook: Webhook): Promise<Attempt> {
     );
     await response.arrayBuffer();
     return { status: response.status, sentAt, answeredAt: Date.now() };
-  } catch {
-    return { status: 0, sentAt, answeredAt: Date.now() };
+  } catch (error) {
+    return { status: 0, sentAt, answeredAt: Date.now(), failure: failureOf(error) };
   }
 }
 
@@ -417,6 +430,7 @@ describe.each(PHASES)('a stream of inbound SMS through $name', (phase) => {
       faultMs,
       refusedAnswers: refused.length,
       refusedStatuses: [...new Set(refused.map((attempt) => attempt.status))],
+      unanswered: countBy(refused.flatMap((attempt) => attempt.failure ?? [])),
       storedOnce: messageIds.size,
       repeatedPushes,
       deadLettered: 0,
