@@ -55,17 +55,6 @@ interface Attempt {
   failure?: string;
 }
 
-function countBy(values: string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
-}
-
-function failureOf(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; name?: string } }).cause;
-  return cause?.code ?? cause?.name ?? (error as Error).name ?? String(error);
-}
-
 interface Webhook {
   messageSid: string;
   holder: Holder;
@@ -169,6 +158,17 @@ async function populate(): Promise<void> {
   });
   expect(imported.status).toBe(200);
   await quiet();
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+function failureOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; name?: string } }).cause;
+  return cause?.code ?? cause?.name ?? (error as Error).name ?? String(error);
 }
 
 /** Posts one signed inbound webhook as Twilio does. */
