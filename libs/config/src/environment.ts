@@ -16,7 +16,7 @@ export function url(protocols: string[]) {
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-/** What every service reads: where Postgres and RabbitMQ are, and how much to log. */
+/** What every service reads: where Postgres and RabbitMQ are, and how much to log and how. */
 export const commonEnvironment = z.object({
   NODE_ENV: z.string().default('development'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(
@@ -24,6 +24,8 @@ export const commonEnvironment = z.object({
   ),
   RABBITMQ_URL: url(['amqp:', 'amqps:']).default('amqp://guest:guest@127.0.0.1:5672'),
   LOG_LEVEL: logLevel.default('info'),
+  /** Unset: readable lines on a terminal, JSON lines otherwise (`@fidelis/logging`). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type CommonConfig = z.infer<typeof commonEnvironment>;

@@ -21,6 +21,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a log format other than json or pretty', () => {
+    expect(loadConfig(commonEnvironment, { LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(loadConfig(commonEnvironment, {}).LOG_FORMAT).toBeUndefined();
+    expect(() => loadConfig(commonEnvironment, { LOG_FORMAT: 'fancy' })).toThrow(
+      "Invalid environment: LOG_FORMAT: Invalid enum value. Expected 'json' | 'pretty', received 'fancy'",
+    );
+  });
+
   it('names every bad variable at once', () => {
     const schema = commonEnvironment.extend({ PORT: z.coerce.number().int().positive() });
     expect(() =>
