@@ -3,6 +3,7 @@ import type { EmulatorContext } from './context';
 import { isE164 } from './formats';
 import { receiveInboundSms } from './inbound-sms';
 import { toMessageResource } from './messages.router';
+import type { Fault, FaultKind } from './state';
 
 /** Thrown for a malformed control request; answered 400 `{ error }`. */
 class ControlError extends Error {
@@ -80,18 +81,11 @@ export function controlRouter(ctx: EmulatorContext): Router {
     res.status(201).json({ phoneNumber });
   });
 
+  // `{ kind, count? | durationMs?, to?, …the kind's setting }`: see FaultEffect (state.ts).
   router.post('/faults', (req, res) => {
-    const input = bodyOf(req);
-    const kind = input.kind;
-    if (kind !== 'rate-limit' && kind !== 'drop-after-accept') {
-      throw new ControlError(400, "kind must be 'rate-limit' or 'drop-after-accept'");
-    }
-    const count = input.count ?? 1;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-      throw new ControlError(400, 'count must be a non-negative integer');
-    }
-    state.faults[kind] = count;
-    res.status(201).json({ kind, count });
+    const fault = faultOf(bodyOf(req));
+    state.setFault(fault);
+    res.status(201).json(fault);
   });
 
   // Outbound sends only (what tests count); inbound messages are in the REST list.
@@ -139,6 +133,88 @@ function isHttpError(error: unknown): error is { status: number } {
     'status' in error &&
     typeof error.status === 'number'
   );
+}
+
+/** The setting each fault kind takes, with its default (undefined: required). */
+const FAULT_SETTINGS: Record<FaultKind, { name: string; default?: number } | undefined> = {
+  'rate-limit': { name: 'retryAfterSeconds', default: 1 },
+  unauthorized: undefined,
+  'server-error': { name: 'status', default: 500 },
+  'drop-after-accept': undefined,
+  'late-answer': { name: 'delayMs' },
+  'held-queued': { name: 'holdMs' },
+};
+const FAULT_KINDS = Object.keys(FAULT_SETTINGS) as FaultKind[];
+const SETTING_NAMES = ['retryAfterSeconds', 'status', 'delayMs', 'holdMs'];
+
+/** A fault from a control request: for `count` creates (default 1) or for `durationMs`. */
+function faultOf(input: Record<string, unknown>): Fault {
+  const kind = input.kind as FaultKind;
+  if (!FAULT_KINDS.includes(kind)) {
+    throw new ControlError(
+      400,
+      `kind must be one of ${FAULT_KINDS.map((k) => `'${k}'`).join(', ')}`,
+    );
+  }
+  const setting = FAULT_SETTINGS[kind];
+  const unknown = Object.keys(input).filter(
+    (name) => !['kind', 'count', 'durationMs', 'to', setting?.name].includes(name),
+  );
+  if (unknown.length > 0) {
+    const known = SETTING_NAMES.includes(unknown[0]) ? ` for kind '${kind}'` : '';
+    throw new ControlError(400, `unexpected field ${unknown[0]}${known}`);
+  }
+  if (input.count !== undefined && input.durationMs !== undefined) {
+    throw new ControlError(400, 'give count or durationMs, not both');
+  }
+  const to = input.to === undefined ? undefined : phone(input, 'to');
+  const span =
+    input.durationMs === undefined
+      ? { count: nonNegativeInteger(input, 'count', 1) }
+      : { until: Date.now() + positiveInteger(input, 'durationMs') };
+  const scope = { ...(to === undefined ? {} : { to }), ...span };
+  switch (kind) {
+    case 'rate-limit':
+      return {
+        kind,
+        retryAfterSeconds: nonNegativeInteger(input, 'retryAfterSeconds', 1),
+        ...scope,
+      };
+    case 'server-error': {
+      const status = input.status ?? 500;
+      if (status !== 500 && status !== 503)
+        throw new ControlError(400, 'status must be 500 or 503');
+      return { kind, status, ...scope };
+    }
+    case 'late-answer':
+      return { kind, delayMs: positiveInteger(input, 'delayMs'), ...scope };
+    case 'held-queued':
+      return { kind, holdMs: positiveInteger(input, 'holdMs'), ...scope };
+    case 'unauthorized':
+      return { kind, ...scope };
+    case 'drop-after-accept':
+      return { kind, ...scope };
+  }
+}
+
+function nonNegativeInteger(
+  input: Record<string, unknown>,
+  name: string,
+  fallback: number,
+): number {
+  const value = input[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ControlError(400, `${name} must be a non-negative integer`);
+  }
+  return value;
+}
+
+function positiveInteger(input: Record<string, unknown>, name: string): number {
+  const value = input[name];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ControlError(400, `${name} must be a positive integer (milliseconds)`);
+  }
+  return value;
 }
 
 function bodyOf(req: Request): Record<string, unknown> {

@@ -21,11 +21,20 @@ const SEGMENT_PRICE = 0.0079;
  * Moves an accepted message through the carrier: `sent` then `delivered`, or for a scripted
  * destination `sent` then `undelivered` (a `failed` message never leaves Twilio, so it skips
  * `sent`). Each step waits the callback delay, updates the stored message, then posts the
- * StatusCallback if there is one — one at a time, so callbacks leave in order.
+ * StatusCallback if there is one — one at a time, so callbacks leave in order. The message stays
+ * `queued` with no `date_sent` until it is sent: `holdMs` longer when a fault holds it there.
  */
-export async function deliverMessage(ctx: EmulatorContext, message: StoredMessage): Promise<void> {
+export async function deliverMessage(
+  ctx: EmulatorContext,
+  message: StoredMessage,
+  holdMs = 0,
+): Promise<void> {
   const { state } = ctx;
   const generation = state.generation;
+  if (holdMs > 0) {
+    await state.sleep(holdMs);
+    if (state.generation !== generation) return;
+  }
   const failure = state.failingDestinations.get(message.to);
   const steps: MessageStatus[] = !failure
     ? ['sent', 'delivered']
@@ -39,7 +48,10 @@ export async function deliverMessage(ctx: EmulatorContext, message: StoredMessag
     const isFailure = status === 'failed' || status === 'undelivered';
     message.status = status;
     message.dateUpdated = new Date();
-    if (status === 'sent') message.price = (-SEGMENT_PRICE * message.numSegments).toFixed(5);
+    if (status === 'sent') {
+      message.dateSent = message.dateUpdated;
+      message.price = (-SEGMENT_PRICE * message.numSegments).toFixed(5);
+    }
     if (isFailure && failure) {
       message.errorCode = failure.errorCode;
       message.errorMessage = ERROR_MESSAGES[failure.errorCode] ?? 'Unknown error';

@@ -6,7 +6,7 @@ import { deliverMessage } from './message-delivery';
 import { pageOf, queryEntries } from './paging';
 import { countSegments } from '@fidelis/sms';
 import type { StoredMessage } from './state';
-import { notFoundError, TwilioApiError } from './twilio-error';
+import { authenticateError, notFoundError, TwilioApiError } from './twilio-error';
 
 const MAX_BODY_CHARS = 1600;
 
@@ -41,19 +41,41 @@ export function messagesRouter(ctx: EmulatorContext): Router {
   const router = Router();
   const { state } = ctx;
 
-  router.post('/Messages.json', (req, res) => {
-    if (state.takeFault('rate-limit')) {
-      throw new TwilioApiError(429, 20429, 'Too Many Requests');
+  router.post('/Messages.json', async (req, res) => {
+    const fault = state.takeFault(field((req.body as Record<string, unknown> | undefined)?.To));
+    switch (fault?.kind) {
+      case 'unauthorized':
+        res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
+        throw authenticateError();
+      case 'rate-limit':
+        res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+        throw new TwilioApiError(429, 20429, 'Too Many Requests');
+      case 'server-error':
+        throw fault.status === 503
+          ? new TwilioApiError(503, 20503, 'Service Unavailable')
+          : new TwilioApiError(500, 20500, 'Internal Server Error');
+      case 'drop-after-accept':
+      case 'late-answer':
+      case 'held-queued':
+      case undefined:
+        break; // these create the message; they act below
     }
     const message = createOutbound(ctx, req);
     state.messages.push(message);
-    void deliverMessage(ctx, message);
-    if (state.takeFault('drop-after-accept')) {
+    void deliverMessage(ctx, message, fault?.kind === 'held-queued' ? fault.holdMs : 0);
+    if (fault?.kind === 'drop-after-accept') {
       // Accepted and stored, but the client never hears back: an ambiguous failure.
       req.socket.destroy();
       return;
     }
-    res.status(201).json(toMessageResource(ctx, message));
+    // The answer as of the create, even when a fault makes it leave later.
+    const answer = toMessageResource(ctx, message);
+    if (fault?.kind === 'late-answer') {
+      // Accepted and stored at once; the answer comes after the client may have given up.
+      await state.sleep(fault.delayMs);
+      if (req.socket.destroyed) return;
+    }
+    res.status(201).json(answer);
   });
 
   router.get('/Messages.json', (req, res) => {
@@ -161,7 +183,8 @@ function createOutbound(ctx: EmulatorContext, req: Request): StoredMessage {
     statusCallback,
     price: null,
     dateCreated: now,
-    dateSent: now,
+    // Twilio stamps date_sent when the message leaves its queue (message-delivery.ts).
+    dateSent: null,
     dateUpdated: now,
   };
 }

@@ -45,7 +45,27 @@ export interface DestinationFailure {
   errorCode: number;
 }
 
-export type FaultKind = 'rate-limit' | 'drop-after-accept';
+/**
+ * What a scripted fault does to a create (POST Messages.json), as Twilio really behaves:
+ * - `rate-limit`: 429, code 20429, with `Retry-After` (seconds); nothing created;
+ * - `unauthorized`: 401, code 20003 (a rotated auth token); nothing created;
+ * - `server-error`: 500 (20500) or 503 (20503); nothing created;
+ * - `drop-after-accept`: created, then the connection is dropped before any answer;
+ * - `late-answer`: created, answered only after `delayMs` (later than a client's timeout);
+ * - `held-queued`: created and answered, but held `queued` (date_sent null) for `holdMs`
+ *   before it is sent, as Twilio's queue holds messages (up to ValidityPeriod).
+ */
+export type FaultEffect =
+  | { kind: 'rate-limit'; retryAfterSeconds: number }
+  | { kind: 'unauthorized' }
+  | { kind: 'server-error'; status: 500 | 503 }
+  | { kind: 'drop-after-accept' }
+  | { kind: 'late-answer'; delayMs: number }
+  | { kind: 'held-queued'; holdMs: number };
+export type FaultKind = FaultEffect['kind'];
+
+/** A fault for the next `count` creates or until `until` (epoch ms), to `to` or to anyone. */
+export type Fault = FaultEffect & { to?: string } & ({ count: number } | { until: number });
 
 export class EmulatorState {
   /** In creation order; the REST list answers newest first. */
@@ -55,7 +75,8 @@ export class EmulatorState {
   /** `${from}|${to}` pairs whose sends fail with 21610. */
   readonly optOuts = new Set<string>();
   readonly unavailableNumbers = new Set<string>();
-  readonly faults: Record<FaultKind, number> = { 'rate-limit': 0, 'drop-after-accept': 0 };
+  /** Scripted faults, oldest first; a create takes the first one that applies to it. */
+  faults: Fault[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Bumped by reset(), so work started before a reset stops instead of touching new state. */
   generation = 0;
@@ -77,11 +98,19 @@ export class EmulatorState {
     else this.optOuts.delete(`${from}|${to}`);
   }
 
-  /** Consumes one pending fault of this kind, if any. */
-  takeFault(kind: FaultKind): boolean {
-    if (this.faults[kind] <= 0) return false;
-    this.faults[kind] -= 1;
-    return true;
+  /** Adds a fault, replacing one of the same kind for the same `to` (a count of 0 clears it). */
+  setFault(fault: Fault): void {
+    this.faults = this.faults.filter((f) => f.kind !== fault.kind || f.to !== fault.to);
+    if (!('count' in fault) || fault.count > 0) this.faults.push(fault);
+  }
+
+  /** The fault that applies to a create to `to`, if any, counting it as used. */
+  takeFault(to: string | undefined): FaultEffect | undefined {
+    const now = Date.now();
+    this.faults = this.faults.filter((f) => ('until' in f ? f.until > now : f.count > 0));
+    const fault = this.faults.find((f) => f.to === undefined || f.to === to);
+    if (fault && 'count' in fault) fault.count -= 1;
+    return fault;
   }
 
   /** Resolves after `ms` unless reset() or clearTimers() comes first (then it never resolves). */
@@ -108,7 +137,6 @@ export class EmulatorState {
     this.failingDestinations.clear();
     this.optOuts.clear();
     this.unavailableNumbers.clear();
-    this.faults['rate-limit'] = 0;
-    this.faults['drop-after-accept'] = 0;
+    this.faults = [];
   }
 }

@@ -40,6 +40,8 @@ describe('Twilio emulator: Messages', () => {
     });
     expect(message.dateCreated).toBeInstanceOf(Date);
     expect(Number.isNaN(message.dateCreated.getTime())).toBe(false);
+    // "When Twilio sent the message": not yet, while it is queued.
+    expect(message.dateSent).toBeNull();
   });
 
   it('creates an MMS with repeated MediaUrl as an MM sid counting its media', async () => {
@@ -115,8 +117,11 @@ describe('Twilio emulator: Messages', () => {
     expect(all.map((m) => m.sid)).toEqual([...sids].reverse());
   });
 
-  it('filters by DateSent on a day and by DateSent< / DateSent> bounds', async () => {
+  it('filters by DateSent on a day and by DateSent< / DateSent> bounds, once it was sent', async () => {
     const { sid } = await h.client.messages.create({ from: SENDER, to: STUDENT, body: 'dated' });
+    await eventually(async () =>
+      expect((await h.client.messages(sid).fetch()).dateSent).toBeInstanceOf(Date),
+    );
     const now = new Date();
     const hourAgo = new Date(now.getTime() - 3_600_000);
     const inAnHour = new Date(now.getTime() + 3_600_000);
