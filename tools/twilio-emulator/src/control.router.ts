@@ -88,12 +88,14 @@ export function controlRouter(ctx: EmulatorContext): Router {
     res.status(201).json(fault);
   });
 
-  // Outbound sends only (what tests count); inbound messages are in the REST list.
+  // Outbound sends only (what tests count); inbound messages are in the REST list. `receivedAt`
+  // (ISO 8601 with milliseconds) is when the create arrived, which `date_created` (RFC 2822) gives
+  // only to the second: pacing is measured by it.
   router.get('/messages', (_req, res) => {
     res.json({
       messages: state.messages
         .filter((m) => m.direction === 'outbound-api')
-        .map((m) => toMessageResource(ctx, m)),
+        .map((m) => ({ ...toMessageResource(ctx, m), receivedAt: m.dateCreated.toISOString() })),
     });
   });
 

@@ -228,4 +228,16 @@ describe('Twilio emulator: Messages', () => {
       [OTHER_STUDENT, STUDENT].sort(),
     );
   });
+
+  it('tells in /_emulator/messages when each create arrived, to the millisecond', async () => {
+    const before = Date.now();
+    const created = await h.client.messages.create({ from: SENDER, to: STUDENT, body: 'a' });
+    const after = Date.now();
+    const { body } = await h.control('/messages');
+    const listed = (body as { messages: Array<{ sid: string; receivedAt: string }> }).messages;
+    const { receivedAt } = listed.find((m) => m.sid === created.sid) ?? { receivedAt: '' };
+    expect(receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(Date.parse(receivedAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(receivedAt)).toBeLessThanOrEqual(after);
+  });
 });
