@@ -18,7 +18,7 @@ import {
 import { currentCorrelation, logger, runWithCorrelation } from '@fidelis/logging';
 import { ChannelAcks } from './channel-acks';
 import { coalesceWrites } from './coalesce-writes';
-import { BrokerUnavailableError, PermanentError } from './errors';
+import { BrokerUnavailableError, OutageError, PermanentError } from './errors';
 import { assertTopology, deadLetterQueue, EVENTS_EXCHANGE, retryQueue } from './topology';
 
 export interface BrokerOptions {
@@ -29,7 +29,10 @@ export interface BrokerOptions {
   subscriptions: Subscription[];
   /** Unacked messages one consumer may hold at a time. */
   prefetch?: number;
-  /** The wait before each retry of a failed message; one more failure dead-letters it. */
+  /**
+   * The wait before each retry of a failed message; one more failure dead-letters it (an
+   * OutageError waits the last delay again instead, for as long as it lasts).
+   */
   retryDelaysMs?: number[];
   /** A publish not confirmed within this time is reported as failed. */
   confirmTimeoutMs?: number;
@@ -498,7 +501,10 @@ export class Broker {
       acks.ack(message);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const delay = this.retryDelaysMs[attempt - 1];
+      const delay =
+        error instanceof OutageError
+          ? this.retryDelaysMs[Math.min(attempt, this.retryDelaysMs.length) - 1]
+          : this.retryDelaysMs[attempt - 1];
       if (
         error instanceof PermanentError ||
         error instanceof InvalidEventError ||

@@ -7,3 +7,11 @@ export class BrokerUnavailableError extends Error {
 export class PermanentError extends Error {
   override readonly name = 'PermanentError';
 }
+
+/**
+ * Something outside is down (an SMTP server): the message is retried with the longest retry delay
+ * for as long as the outage lasts, never dead-lettered — what it carries must not be lost.
+ */
+export class OutageError extends Error {
+  override readonly name = 'OutageError';
+}

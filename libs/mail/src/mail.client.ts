@@ -26,8 +26,55 @@ export interface SentMail {
 }
 
 /**
+ * Why a mail was not handed over, read from the SMTP reply (or its absence):
+ * - `refused`: a 5xx reply to its recipient or to its content (550 no such user, 553 bad mailbox,
+ *   554 rejected) — the server's final word on this mail; sending it again cannot help.
+ * - `deferred`: a 4xx reply to its recipient or its content (450, 451, 452: greylisting, a full
+ *   mailbox, a local error) — this mail, later.
+ * - `unreachable`: no server (connection refused, reset, timeout), 421, or the session refused
+ *   before any recipient (greeting, sender, authentication) — the server, later: every mail waits.
+ */
+export class MailNotSentError extends Error {
+  override readonly name = 'MailNotSentError';
+
+  constructor(
+    readonly kind: 'refused' | 'deferred' | 'unreachable',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** nodemailer's error: the SMTP command that failed and the server's reply code, if any. */
+interface SmtpError {
+  message: string;
+  code?: string;
+  command?: string;
+  responseCode?: number;
+}
+
+function notSent(error: unknown): MailNotSentError {
+  const { message, code, command, responseCode } = error as SmtpError;
+  const kind = kindOf(command, responseCode ?? 0);
+  const where = [code, command].filter(Boolean).join(' ');
+  return new MailNotSentError(kind, `${kind}: ${message}${where ? ` (${where})` : ''}`, {
+    cause: error,
+  });
+}
+
+function kindOf(command: string | undefined, reply: number): MailNotSentError['kind'] {
+  if (command !== 'RCPT TO' && command !== 'DATA') return 'unreachable';
+  if (reply >= 500) return 'refused';
+  // 421 is the server closing the session, whatever it was asked.
+  if (reply >= 400 && reply !== 421) return 'deferred';
+  return 'unreachable';
+}
+
+/**
  * Outgoing mail: over SMTP when `SMTP_URL` is set, otherwise as `.eml` files (for development and
- * `npm start` without a mail server). Rejects when the mail could not be handed over.
+ * `npm start` without a mail server). Rejects with a `MailNotSentError` that says whether the
+ * mail was refused for good or can be sent later, when it could not be handed over.
  */
 export class MailClient {
   private readonly transport: Transporter;
@@ -41,13 +88,17 @@ export class MailClient {
   }
 
   async send(mail: Mail): Promise<SentMail> {
-    const info = (await this.transport.sendMail({
-      from: this.options.from,
-      to: mail.to,
-      replyTo: mail.replyTo,
-      subject: mail.subject,
-      text: mail.text,
-    })) as { messageId: string; message?: Buffer };
+    const info = (await this.transport
+      .sendMail({
+        from: this.options.from,
+        to: mail.to,
+        replyTo: mail.replyTo,
+        subject: mail.subject,
+        text: mail.text,
+      })
+      .catch((error: unknown) => {
+        throw notSent(error);
+      })) as { messageId: string; message?: Buffer };
     if (this.options.smtpUrl || !info.message) return { messageId: info.messageId };
     const file = path.join(this.directory, `${new Date().toISOString()}-${randomUUID()}.eml`);
     try {
