@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
+import { RetryAfterException, retryAfterMs } from './retry-after';
 
 /** Matches the origin of any Twilio product host, including edge/region variants. */
 const TWILIO_ORIGIN = /^https:\/\/[a-z0-9.-]+\.twilio\.com(?=\/|\?|$)/i;
@@ -17,8 +18,15 @@ export class BaseUrlRequestClient extends twilio.RequestClient {
     this.apiBaseUrl = apiBaseUrl ? apiBaseUrl.replace(/\/+$/, '') : undefined;
   }
 
-  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
-    return super.request({ ...opts, uri: this.rewrite(opts.uri) });
+  /** Also rejects an error answer with `Retry-After` as a RetryAfterException, keeping the wait. */
+  override async request<TData>(
+    opts: RequestClient.RequestOptions<TData>,
+  ): Promise<Response<TData>> {
+    const response = await super.request({ ...opts, uri: this.rewrite(opts.uri) });
+    const headers = response.headers as Record<string, unknown> | undefined;
+    const wait = response.statusCode >= 400 ? retryAfterMs(headers?.['retry-after']) : undefined;
+    if (wait !== undefined) throw new RetryAfterException(response, wait);
+    return response;
   }
 
   /** `https://api.twilio.com/2010-04-01/...` → `${apiBaseUrl}/2010-04-01/...`; unchanged without a base URL. */

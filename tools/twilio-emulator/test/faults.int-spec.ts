@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { createTwilioClient } from '@fidelis/twilio';
+import { createTwilioClient, RetryAfterException } from '@fidelis/twilio';
 import { eventually } from '../../../test/support/eventually';
 import { startEmulator, type EmulatorHarness } from './support/emulator-harness';
 import { expectTwilioResource, expectTwilioResponse, TWILIO_PATHS } from './support/twilio-schemas';
@@ -38,8 +38,10 @@ describe('Twilio emulator: scripted faults', () => {
 
     for (let i = 0; i < 2; i += 1) {
       const error = await failure(send());
+      // The client's RestException keeps the wait (libs/twilio's RetryAfterException).
+      expect(error).toBeInstanceOf(RetryAfterException);
       expect(error).toBeInstanceOf(twilio.RestException);
-      expect(error).toMatchObject({ status: 429, code: 20429 });
+      expect(error).toMatchObject({ status: 429, code: 20429, retryAfterMs: 7_000 });
       expect(h.client.httpClient.lastResponse?.headers['retry-after']).toBe('7');
     }
     expect(await sentCount()).toBe(0);
