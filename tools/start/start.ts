@@ -1,23 +1,28 @@
 /**
  * `npm start`: the whole system on this machine. Creates the database when missing, starts the
  * Twilio emulator when no real account is configured, runs the five services as separate
- * processes, waits until the gateway reports every service ready, and stops them all on Ctrl-C.
+ * processes under a supervisor that starts again whichever exits, waits until the gateway reports
+ * every service ready, and stops them all on Ctrl-C or SIGTERM.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { commonEnvironment, loadConfig } from '@fidelis/config';
 import { ServiceName, SERVICES } from '@fidelis/contracts';
 import { ensureDatabase } from '@fidelis/database';
+import { createRootLogger } from '@fidelis/logging';
 import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
+import { Supervisor } from './supervisor';
 
-const dist = path.resolve(__dirname, '..', '..');
-const children: { name: string; process: ChildProcess }[] = [];
-let stopping = false;
+const root = path.resolve(__dirname, '..', '..');
 
-function log(message: string): void {
-  process.stdout.write(
-    `${JSON.stringify({ time: new Date().toISOString(), service: 'start', msg: message })}\n`,
-  );
+/**
+ * The node arguments that run one of our scripts: the compiled one in dist/ under `npm start`;
+ * run from its TypeScript source (`node -r @swc-node/register tools/start/start.ts`, as the tests
+ * do), the sources, compiled on the fly.
+ */
+function script(relativePath: string): string[] {
+  return __filename.endsWith('.ts')
+    ? ['-r', '@swc-node/register', path.join(root, `${relativePath}.ts`)]
+    : [path.join(root, `${relativePath}.js`)];
 }
 
 /**
@@ -35,51 +40,10 @@ const NODE_FLAGS: Record<ServiceName, string[]> = {
   notification: [HEAP_LIMIT],
 };
 
-function launch(
-  name: string,
-  script: string,
-  env: NodeJS.ProcessEnv,
-  nodeFlags: string[] = [],
-): void {
-  const child = spawn(process.execPath, [...nodeFlags, path.join(dist, script)], {
-    env,
-    stdio: 'inherit',
-  });
-  children.push({ name, process: child });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    log(`${name} exited (${signal ?? code}); stopping everything`);
-    void stop(1);
-  });
-}
-
-async function stop(exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log('stopping');
-  const exits = children
-    .filter(({ process: child }) => child.exitCode === null && child.signalCode === null)
-    .map(
-      ({ process: child }) =>
-        new Promise<void>((resolve) => {
-          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    );
-  await Promise.all(exits);
-  log('stopped');
-  process.exit(exitCode);
-}
-
 async function waitUntilReady(url: string): Promise<void> {
-  for (let attempt = 0; !stopping; attempt += 1) {
+  for (;;) {
     try {
-      const response = await fetch(url);
-      if (response.ok) return;
+      if ((await fetch(url)).ok) return;
     } catch {
       // not listening yet
     }
@@ -88,14 +52,31 @@ async function waitUntilReady(url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-
   const env: NodeJS.ProcessEnv = { ...process.env };
   const common = loadConfig(commonEnvironment, env);
-  const port = env.PORT ?? '3000';
-  await ensureDatabase(common.DATABASE_URL);
+  const log = createRootLogger('start', { level: common.LOG_LEVEL });
 
+  const supervisor = new Supervisor({
+    log,
+    onRefused: (name) => {
+      log.error(`${name} cannot run with this environment; stopping everything`);
+      stop(1);
+    },
+  });
+  let stopping = false;
+  function stop(exitCode: number): void {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping');
+    void supervisor.stop().then(() => {
+      log.info('stopped');
+      process.exit(exitCode);
+    });
+  }
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+
+  await ensureDatabase(common.DATABASE_URL);
   if (!env.TWILIO_ACCOUNT_SID) {
     const emulatorPort = env.TWILIO_EMULATOR_PORT ?? '4010';
     Object.assign(env, {
@@ -104,25 +85,31 @@ async function main(): Promise<void> {
       TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
       TWILIO_EMULATOR_PORT: emulatorPort,
     });
-    launch('twilio-emulator', 'tools/twilio-emulator/src/main.js', env);
-    log(`Twilio emulator on http://127.0.0.1:${emulatorPort}`);
+    supervisor.start({
+      name: 'twilio-emulator',
+      command: process.execPath,
+      args: script('tools/twilio-emulator/src/main'),
+      env,
+    });
+    log.info(`Twilio emulator on http://127.0.0.1:${emulatorPort}`);
   }
   for (const service of SERVICES) {
-    launch(
-      service,
-      `apps/${service}/src/main.js`,
-      { ...env, FIDELIS_SERVICE: service },
-      NODE_FLAGS[service],
-    );
+    supervisor.start({
+      name: service,
+      command: process.execPath,
+      args: [...NODE_FLAGS[service], ...script(`apps/${service}/src/main`)],
+      env: { ...env, FIDELIS_SERVICE: service },
+    });
   }
 
-  const base = `http://localhost:${port}`;
+  const base = `http://localhost:${env.PORT ?? '3000'}`;
   await waitUntilReady(`${base}/health/ready`);
-  if (!stopping)
-    log(`Fidelis SMS is ready at ${base} (API docs at ${base}/api/docs); Ctrl-C stops it`);
+  if (!stopping) {
+    log.info(`Fidelis SMS is ready at ${base} (API docs at ${base}/api/docs); Ctrl-C stops it`);
+  }
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
-  void stop(1);
+  process.exit(1);
 });

@@ -6,6 +6,12 @@ export class ConfigError extends Error {
 }
 
 /**
+ * The exit code of a process that refused its environment (sysexits' EX_CONFIG): a supervisor
+ * does not start it again, as the same environment would be refused again.
+ */
+export const CONFIG_REFUSED_EXIT_CODE = 78;
+
+/**
  * Parses the environment with a zod schema. Every problem is named by its variable, in one line,
  * so a service that refuses to start says exactly what to fix.
  */

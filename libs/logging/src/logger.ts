@@ -33,7 +33,7 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
     sync: true,
     singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'service,logger,context',
+    ignore: 'pid,service,logger,context',
     messageFormat: '{service}{if logger} {logger}{end}{if context} {context}{end}: {msg}',
   });
 }

@@ -3,7 +3,7 @@ import { eventually } from '../../../test/support/eventually';
 import { runService } from './run-service';
 
 describe('runService', () => {
-  it('refuses to start with one line naming the bad variable, and exits 1', async () => {
+  it('refuses to start with one line naming the bad variable, and exits 78 (EX_CONFIG)', async () => {
     const exit = jest.spyOn(process, 'exit').mockImplementation(() => undefined as never);
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -11,7 +11,7 @@ describe('runService', () => {
         loadConfig(commonEnvironment, { RABBITMQ_URL: 'localhost:5672' });
         throw new Error('unreachable');
       });
-      await eventually(() => expect(exit).toHaveBeenCalledWith(1));
+      await eventually(() => expect(exit).toHaveBeenCalledWith(78));
       expect(stderr).toHaveBeenCalledTimes(1);
       expect(stderr.mock.calls[0][0]).toBe(
         'routing: Invalid environment: RABBITMQ_URL: must be a URL starting with amqp:// or amqps://\n',

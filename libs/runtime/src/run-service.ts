@@ -1,13 +1,14 @@
 import { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigError } from '@fidelis/config';
+import { CONFIG_REFUSED_EXIT_CODE, ConfigError } from '@fidelis/config';
 import { ServiceName } from '@fidelis/contracts';
 import { rootLogger } from '@fidelis/logging';
 
 /**
- * Boots a service process. A bad environment ends it with the one line that names the problem;
- * any other failure at boot is logged and ends it too, so a supervisor can restart it.
+ * Boots a service process. A bad environment ends it with the one line that names the problem and
+ * exit code 78, which a supervisor does not restart; any other failure at boot is logged and ends it
+ * with 1, so a supervisor can restart it.
  */
 export function runService(
   service: ServiceName,
@@ -17,12 +18,13 @@ export function runService(
   boot().then(
     () => rootLogger().info(`${service} started`),
     (error: unknown) => {
-      if (error instanceof ConfigError) {
+      const refused = error instanceof ConfigError;
+      if (refused) {
         process.stderr.write(`${service}: ${error.message}\n`);
       } else {
         rootLogger().fatal({ err: error }, `${service} failed to start`);
       }
-      process.exit(1);
+      process.exit(refused ? CONFIG_REFUSED_EXIT_CODE : 1);
     },
   );
 }

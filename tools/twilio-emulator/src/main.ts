@@ -1,9 +1,12 @@
+import { createRootLogger } from '@fidelis/logging';
 import { readEmulatorConfig } from './config';
 import { createTwilioEmulator } from './emulator';
 
-/** One JSON line per event on stdout. */
+const logger = createRootLogger('twilio-emulator');
+
+/** One line per event on stdout, readable or JSON as every service's (`@fidelis/logging`). */
 function log(entry: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  logger.info(entry, String(entry.event));
 }
 
 async function main(): Promise<void> {
@@ -25,9 +28,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  log({
-    event: 'twilio-emulator-failed',
-    error: error instanceof Error ? error.message : String(error),
-  });
+  logger.fatal({ err: error }, 'twilio-emulator-failed');
   process.exit(1);
 });
