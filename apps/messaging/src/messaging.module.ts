@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MailClient } from '@fidelis/mail';
 import { ServiceModule } from '@fidelis/runtime';
 import { MESSAGING_CONFIG, MessagingConfig } from './config';
+import { DirectoryCopy } from './directory/directory-copy';
 import { StaffMember } from './directory/staff-member.entity';
 import { Student } from './directory/student.entity';
 import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
@@ -27,6 +28,7 @@ import { RecordOptOutUseCase } from './opt-outs/record-opt-out.use-case';
 import { BulkProgressUseCase } from './sending/bulk-progress.use-case';
 import { MessagingHandlers } from './sending/messaging.handlers';
 import { SendBulkUseCase } from './sending/send-bulk.use-case';
+import { SendContext } from './sending/send-context';
 import { SendMessageUseCase } from './sending/send-message.use-case';
 import { SendQueue } from './sending/send-queue';
 import { SendWorker } from './sending/send-worker';
@@ -64,6 +66,7 @@ export class MessagingModule {
         },
         StoreInboundSmsUseCase,
         RecordStatusReportUseCase,
+        DirectoryCopy,
         UpsertStudentUseCase,
         UpsertStaffUseCase,
         RecordNumberAssignedUseCase,
@@ -73,6 +76,7 @@ export class MessagingModule {
         NumberHolders,
         OptOuts,
         MessageStore,
+        SendContext,
         SendQueue,
         TwilioSmsClient,
         SendWorker,

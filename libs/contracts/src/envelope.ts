@@ -61,11 +61,14 @@ export function envelopeClass<P extends object>(definition: EventDefinition<P>) 
   return Envelope;
 }
 
-/** Starts a chain (a webhook, a request) or continues one (`cause` is the event being handled). */
+/**
+ * Starts a chain (a webhook, a request) or continues one (`cause` is the event being handled).
+ * `occurredAt` defaults to now; a write that versions its row gives the row's version instead.
+ */
 export function createEnvelope<P extends object>(
   definition: EventDefinition<P>,
   payload: P,
-  origin: { correlationId?: string; cause?: EventEnvelope } = {},
+  origin: { correlationId?: string; cause?: EventEnvelope; occurredAt?: Date } = {},
 ): EventEnvelope<P> {
   return envelope(definition, payload, origin, randomUUID());
 }
@@ -90,14 +93,14 @@ export function deriveEnvelope<P extends object>(
 function envelope<P extends object>(
   definition: EventDefinition<P>,
   payload: P,
-  origin: { correlationId?: string; cause?: EventEnvelope },
+  origin: { correlationId?: string; cause?: EventEnvelope; occurredAt?: Date },
   eventId: string,
 ): EventEnvelope<P> {
   return {
     eventId,
     type: definition.type,
     version: definition.version,
-    occurredAt: new Date().toISOString(),
+    occurredAt: (origin.occurredAt ?? new Date()).toISOString(),
     correlationId: origin.cause?.correlationId ?? origin.correlationId ?? eventId,
     causationId: origin.cause?.eventId ?? null,
     payload,

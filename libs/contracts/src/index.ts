@@ -16,6 +16,7 @@ export * from './events/inbound-sms-stored.event';
 export * from './directory/roles';
 export * from './directory/directory.events';
 export * from './directory/directory.requests';
+export * from './directory/send-context.requests';
 export * from './numbers/numbers.events';
 export * from './numbers/numbers.requests';
 export * from './audit/audit-recorded.event';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventEnvelope, StudentUpsertedPayload } from '@fidelis/contracts';
+import { DirectoryCopy } from './directory-copy';
 
 /**
  * Keeps messaging's copy of a student; an event older than the stored row changes nothing. A
@@ -8,26 +9,14 @@ import { EventEnvelope, StudentUpsertedPayload } from '@fidelis/contracts';
  */
 @Injectable()
 export class UpsertStudentUseCase {
+  constructor(private readonly copy: DirectoryCopy) {}
+
   async execute(
     event: EventEnvelope<StudentUpsertedPayload>,
     manager: EntityManager,
   ): Promise<void> {
     const student = event.payload;
-    await manager.query(
-      `INSERT INTO messaging.students (student_id, name, email, sms_phone, updated_at)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (student_id) DO UPDATE
-         SET name = EXCLUDED.name, email = EXCLUDED.email, sms_phone = EXCLUDED.sms_phone,
-             updated_at = EXCLUDED.updated_at
-         WHERE students.updated_at < EXCLUDED.updated_at`,
-      [
-        student.studentId,
-        student.name,
-        student.email ?? null,
-        student.smsPhone ?? null,
-        event.occurredAt,
-      ],
-    );
+    await this.copy.upsertStudents(manager, [{ ...student, updatedAt: event.occurredAt }]);
     if (student.smsPhone) await this.linkEarlierMessages(manager, student.smsPhone);
   }
 

@@ -6,6 +6,16 @@ export interface HeldNumber {
   phoneNumber: string;
 }
 
+/** What is known of an assignment: its start, its end, or both (ISO 8601). */
+export interface AssignmentFacts {
+  assignmentId: string;
+  numberId: string;
+  phoneNumber: string;
+  staffId: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
 /**
  * Who held which of our numbers when, from messaging's copy of the assignment history. An
  * assignment holds from its start (inclusive) to its end (exclusive); one that started later on
@@ -15,6 +25,34 @@ export interface HeldNumber {
 @Injectable()
 export class NumberHolders {
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Records what is known of an assignment. Its start and end never change once set, so facts
+   * arriving in any order (NumberAssigned, NumberUnassigned, the owner's answer) add up.
+   */
+  async record(manager: EntityManager, assignment: AssignmentFacts): Promise<void> {
+    await manager.query(
+      `INSERT INTO messaging.numbers (number_id, phone_number) VALUES ($1, $2)
+       ON CONFLICT (number_id) DO NOTHING`,
+      [assignment.numberId, assignment.phoneNumber],
+    );
+    await manager.query(
+      `INSERT INTO messaging.number_assignments AS a
+         (assignment_id, number_id, phone_number, staff_id, started_at, ended_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (assignment_id) DO UPDATE
+         SET started_at = coalesce(EXCLUDED.started_at, a.started_at),
+             ended_at = coalesce(EXCLUDED.ended_at, a.ended_at)`,
+      [
+        assignment.assignmentId,
+        assignment.numberId,
+        assignment.phoneNumber,
+        assignment.staffId,
+        assignment.startedAt,
+        assignment.endedAt,
+      ],
+    );
+  }
 
   /** The number `staffId` sends from now, or null when they hold none. */
   async currentNumberOf(

@@ -15,6 +15,7 @@ import { FallbackMailer } from '../fallback/fallback-mailer';
 import { MessageRow } from '../messages/message-row';
 import { NumberHolders } from '../number-holders/number-holders';
 import { assertSendableBody, personalize } from './message-body';
+import { refusal, SendContext } from './send-context';
 import { PRIORITY, SendQueue } from './send-queue';
 import { SendWorker } from './send-worker';
 
@@ -40,6 +41,7 @@ export class SendBulkUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
+    private readonly context: SendContext,
     private readonly holders: NumberHolders,
     private readonly queue: SendQueue,
     private readonly worker: SendWorker,
@@ -51,12 +53,16 @@ export class SendBulkUseCase {
     const earlier = await this.byKey(request);
     if (earlier) return earlier;
 
+    const studentIds = [...new Set(request.studentIds)];
+    const freshness = await this.context.refresh(request.senderId, studentIds);
     const number = await this.holders.currentNumberOf(request.senderId);
     if (!number) {
-      throw new DomainError('SENDER_HAS_NO_NUMBER', 'you have no number to send from yet');
+      throw refusal(
+        freshness,
+        new DomainError('SENDER_HAS_NO_NUMBER', 'you have no number to send from yet'),
+      );
     }
     const from = number.phoneNumber;
-    const studentIds = [...new Set(request.studentIds)];
     const recipients = await this.dataSource.query<Recipient[]>(
       `SELECT s.student_id, s.name, s.email, s.sms_phone,
               (o.student_phone IS NOT NULL) AS opted_out
@@ -70,9 +76,12 @@ export class SendBulkUseCase {
     if (recipients.length < studentIds.length) {
       const found = new Set(recipients.map((recipient) => recipient.student_id));
       const unknown = studentIds.filter((id) => !found.has(id));
-      throw new DomainError('STUDENT_NOT_FOUND', `${unknown.length} student(s) are unknown`, {
-        studentIds: unknown.slice(0, NAMED_UNKNOWN),
-      });
+      throw refusal(
+        freshness,
+        new DomainError('STUDENT_NOT_FOUND', `${unknown.length} student(s) are unknown`, {
+          studentIds: unknown.slice(0, NAMED_UNKNOWN),
+        }),
+      );
     }
 
     const bodies = recipients.map((recipient) => personalize(request.body, recipient.name));

@@ -11,6 +11,7 @@ import { MessageStore } from '../messages/message-store';
 import { NumberHolders } from '../number-holders/number-holders';
 import { OptOuts } from '../opt-outs/opt-outs';
 import { assertSendableBody } from './message-body';
+import { refusal, SendContext } from './send-context';
 import { PRIORITY, SendQueue } from './send-queue';
 import { SendWorker } from './send-worker';
 
@@ -25,6 +26,7 @@ export class SendMessageUseCase {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
+    private readonly context: SendContext,
     private readonly holders: NumberHolders,
     private readonly optOuts: OptOuts,
     private readonly queue: SendQueue,
@@ -38,15 +40,22 @@ export class SendMessageUseCase {
     const earlier = await this.byKey(request);
     if (earlier) return toMessageView(earlier);
 
+    const freshness = await this.context.refresh(request.senderId, [request.studentId]);
     const number = await this.holders.currentNumberOf(request.senderId);
     if (!number) {
-      throw new DomainError('SENDER_HAS_NO_NUMBER', 'you have no number to send from yet');
+      throw refusal(
+        freshness,
+        new DomainError('SENDER_HAS_NO_NUMBER', 'you have no number to send from yet'),
+      );
     }
     const student = await this.dataSource.manager.findOneBy(Student, {
       studentId: request.studentId,
     });
     if (!student) {
-      throw new DomainError('STUDENT_NOT_FOUND', `no student ${request.studentId}`);
+      throw refusal(
+        freshness,
+        new DomainError('STUDENT_NOT_FOUND', `no student ${request.studentId}`),
+      );
     }
     const from = number.phoneNumber;
     const noSms = !student.smsPhone

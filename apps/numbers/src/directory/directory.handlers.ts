@@ -6,15 +6,17 @@ import {
   ImportStudents,
   ListStaff,
   SearchStudents,
+  GetSendContext,
   UpsertStaff,
   UpsertStudent,
 } from '@fidelis/contracts';
 import { DirectoryQueries } from './directory.queries';
 import { ImportStudentsUseCase } from './import-students.use-case';
+import { SendContextUseCase } from './send-context.use-case';
 import { UpsertStaffUseCase } from './upsert-staff.use-case';
 import { UpsertStudentUseCase } from './upsert-student.use-case';
 
-/** The directory's answers to the gateway's requests. */
+/** The directory's answers to the gateway's requests, and to messaging's before a send. */
 @Injectable()
 export class DirectoryHandlers implements OnModuleInit {
   constructor(
@@ -23,6 +25,7 @@ export class DirectoryHandlers implements OnModuleInit {
     private readonly upsertStaff: UpsertStaffUseCase,
     private readonly upsertStudent: UpsertStudentUseCase,
     private readonly importStudents: ImportStudentsUseCase,
+    private readonly sendContext: SendContextUseCase,
   ) {}
 
   onModuleInit(): void {
@@ -33,5 +36,6 @@ export class DirectoryHandlers implements OnModuleInit {
     this.broker.handle(GetStudent, ({ studentId }) => this.queries.getStudent(studentId));
     this.broker.handle(SearchStudents, (request) => this.queries.searchStudents(request));
     this.broker.handle(ImportStudents, (request) => this.importStudents.execute(request));
+    this.broker.handle(GetSendContext, (request) => this.sendContext.execute(request));
   }
 }

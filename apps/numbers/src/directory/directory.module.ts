@@ -3,18 +3,20 @@ import { DirectoryTables1764240000300 } from '../migrations/1764240000300-direct
 import { DirectoryHandlers } from './directory.handlers';
 import { DirectoryQueries } from './directory.queries';
 import { ImportStudentsUseCase } from './import-students.use-case';
+import { SendContextUseCase } from './send-context.use-case';
 import { Staff } from './staff.entity';
 import { Student } from './student.entity';
 import { UpsertStaffUseCase } from './upsert-staff.use-case';
 import { UpsertStudentUseCase } from './upsert-student.use-case';
 
-/** Staff and students: upserts, lookups, search, bulk import. */
+/** Staff and students: upserts, lookups, search, bulk import, and the send context. */
 @Module({
   providers: [
     DirectoryQueries,
     UpsertStaffUseCase,
     UpsertStudentUseCase,
     ImportStudentsUseCase,
+    SendContextUseCase,
     DirectoryHandlers,
   ],
 })

@@ -11,6 +11,7 @@ import { UnitOfWork } from '@fidelis/runtime';
 import { AuditTrail } from '../audit/audit-trail';
 import { NUMBERS_CONFIG, NumbersConfig } from '../config';
 import { NormalizedStudent, normalizeStudent } from './normalize-student';
+import { nextVersion } from './row-version';
 
 export interface RowProblem {
   index: number;
@@ -37,11 +38,15 @@ export class ImportStudentsUseCase {
     const students = this.checkRows(rows);
 
     await this.unitOfWork.run(async (manager) => {
-      await manager.query(
-        `INSERT INTO numbers.students (id, name, email, sms_phone, timezone)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+      // Each row's version is read as its lock is taken (a new row's when it is inserted).
+      const versions = await manager.query<{ id: string; updated_at: Date }[]>(
+        `INSERT INTO numbers.students AS s (id, name, email, sms_phone, timezone, updated_at)
+         SELECT *, ${nextVersion(null)}
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email,
-           sms_phone = excluded.sms_phone, timezone = excluded.timezone, updated_at = now()`,
+           sms_phone = excluded.sms_phone, timezone = excluded.timezone,
+           updated_at = ${nextVersion('s.updated_at')}
+         RETURNING id, updated_at`,
         [
           students.map((student) => student.studentId),
           students.map((student) => student.name),
@@ -50,10 +55,15 @@ export class ImportStudentsUseCase {
           students.map((student) => student.timezone),
         ],
       );
+      const versionOf = new Map(versions.map((row) => [row.id, row.updated_at]));
       await this.outbox.addMany(
         manager,
         StudentUpserted,
-        students.map((student) => createEnvelope(StudentUpserted, student)),
+        students.map((student) =>
+          createEnvelope(StudentUpserted, student, {
+            occurredAt: versionOf.get(student.studentId),
+          }),
+        ),
       );
       await this.audit.record(manager, {
         actorId: request.actorId,

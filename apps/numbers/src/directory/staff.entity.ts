@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { Role } from '@fidelis/contracts';
 
 @Entity({ name: 'staff' })
@@ -19,6 +19,7 @@ export class Staff {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  /** The row's version, given by each write (`nextVersion`) and carried by its event. */
+  @Column({ type: 'timestamptz' })
   updatedAt: Date;
 }

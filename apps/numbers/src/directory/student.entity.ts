@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'students' })
 export class Student {
@@ -22,6 +22,7 @@ export class Student {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
-  @UpdateDateColumn({ type: 'timestamptz' })
+  /** The row's version, given by each write (`nextVersion`) and carried by its event. */
+  @Column({ type: 'timestamptz' })
   updatedAt: Date;
 }

@@ -4,6 +4,7 @@ import { createEnvelope, StaffUpserted, StaffView, UpsertStaffRequest } from '@f
 import { UnitOfWork } from '@fidelis/runtime';
 import { AuditTrail } from '../audit/audit-trail';
 import { staffView } from './directory.views';
+import { nextVersionOf } from './row-version';
 import { Staff } from './staff.entity';
 
 /** Creates or updates a staff member as the platform that owns them says; audited and announced. */
@@ -24,23 +25,29 @@ export class UpsertStaffUseCase {
       });
       // Taken before merge(), which changes `before` in place.
       const beforeView = before && staffView(before);
+      const version = await nextVersionOf(manager, before?.updatedAt ?? null);
       const staff = await repository.save(
         repository.merge(before ?? repository.create({ id: request.staffId }), {
           name: request.name.trim(),
           email: request.email.trim(),
           role: request.role,
+          updatedAt: version,
         }),
       );
       const after = staffView(staff);
       await this.outbox.add(
         manager,
         StaffUpserted,
-        createEnvelope(StaffUpserted, {
-          staffId: staff.id,
-          name: staff.name,
-          email: staff.email,
-          role: staff.role,
-        }),
+        createEnvelope(
+          StaffUpserted,
+          {
+            staffId: staff.id,
+            name: staff.name,
+            email: staff.email,
+            role: staff.role,
+          },
+          { occurredAt: version },
+        ),
       );
       await this.audit.record(manager, {
         actorId: request.actorId,

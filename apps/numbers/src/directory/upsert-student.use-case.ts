@@ -13,6 +13,7 @@ import { NUMBERS_CONFIG, NumbersConfig } from '../config';
 import { DirectoryQueries } from './directory.queries';
 import { studentView } from './directory.views';
 import { normalizeStudent } from './normalize-student';
+import { nextVersionOf } from './row-version';
 import { Student } from './student.entity';
 
 /** Creates or updates one student; the SMS phone is stored in E.164. Audited and announced. */
@@ -38,15 +39,21 @@ export class UpsertStudentUseCase {
       });
       // Taken before merge(), which changes `before` in place.
       const beforeView = before && studentView(before);
+      const version = await nextVersionOf(manager, before?.updatedAt ?? null);
       const saved = await repository.save(
         repository.merge(before ?? repository.create({ id: student.studentId }), {
           name: student.name,
           email: student.email,
           smsPhone: student.smsPhone,
           timezone: student.timezone,
+          updatedAt: version,
         }),
       );
-      await this.outbox.add(manager, StudentUpserted, createEnvelope(StudentUpserted, student));
+      await this.outbox.add(
+        manager,
+        StudentUpserted,
+        createEnvelope(StudentUpserted, student, { occurredAt: version }),
+      );
       await this.audit.record(manager, {
         actorId: request.actorId,
         action: 'student.upserted',
