@@ -51,7 +51,12 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-async function callApi(base: string, method: string, path: string, options: ApiOptions = {}) {
+export async function callApi(
+  base: string,
+  method: string,
+  path: string,
+  options: ApiOptions = {},
+) {
   const token = options.token ?? (options.as && tokenFor(options.as.staffId, options.as.role));
   const response = await fetch(`${base}${path}`, {
     method,
@@ -100,7 +105,7 @@ async function forgetEarlierTests(): Promise<void> {
   }
 }
 
-async function activeNumbers(): Promise<string[]> {
+export async function activeNumbers(): Promise<string[]> {
   const db = new Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
     const { rows } = await db.query<{ phone_number: string }>(
@@ -114,7 +119,7 @@ async function activeNumbers(): Promise<string[]> {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
