@@ -9,6 +9,14 @@ import type { StoredMessage } from './state';
 import { authenticateError, notFoundError, TwilioApiError } from './twilio-error';
 
 const MAX_BODY_CHARS = 1600;
+/** Faults about the answer to a create; `held-queued` is about what happens to the message. */
+const ANSWER_FAULTS = [
+  'rate-limit',
+  'unauthorized',
+  'server-error',
+  'drop-after-accept',
+  'late-answer',
+] as const;
 
 /** The Message resource exactly as schema `api.v2010.account.message` describes it. */
 export function toMessageResource(ctx: EmulatorContext, m: StoredMessage): Record<string, unknown> {
@@ -42,7 +50,8 @@ export function messagesRouter(ctx: EmulatorContext): Router {
   const { state } = ctx;
 
   router.post('/Messages.json', async (req, res) => {
-    const fault = state.takeFault(field((req.body as Record<string, unknown> | undefined)?.To));
+    const to = field((req.body as Record<string, unknown> | undefined)?.To);
+    const fault = state.takeFault(to, ANSWER_FAULTS);
     switch (fault?.kind) {
       case 'unauthorized':
         res.setHeader('WWW-Authenticate', 'Basic realm="Twilio API"');
@@ -62,7 +71,8 @@ export function messagesRouter(ctx: EmulatorContext): Router {
     }
     const message = createOutbound(ctx, req);
     state.messages.push(message);
-    void deliverMessage(ctx, message, fault?.kind === 'held-queued' ? fault.holdMs : 0);
+    const hold = state.takeFault(to, ['held-queued']);
+    void deliverMessage(ctx, message, hold?.kind === 'held-queued' ? hold.holdMs : 0);
     if (fault?.kind === 'drop-after-accept') {
       // Accepted and stored, but the client never hears back: an ambiguous failure.
       req.socket.destroy();

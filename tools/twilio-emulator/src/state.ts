@@ -104,11 +104,17 @@ export class EmulatorState {
     if (!('count' in fault) || fault.count > 0) this.faults.push(fault);
   }
 
-  /** The fault that applies to a create to `to`, if any, counting it as used. */
-  takeFault(to: string | undefined): FaultEffect | undefined {
+  /**
+   * The first fault of `kinds` that applies to a create to `to`, if any, counting it as used. A
+   * create takes one fault about its answer and, once created, one `held-queued` (so a message
+   * can be held and its answer lost).
+   */
+  takeFault(to: string | undefined, kinds: readonly FaultKind[]): FaultEffect | undefined {
     const now = Date.now();
     this.faults = this.faults.filter((f) => ('until' in f ? f.until > now : f.count > 0));
-    const fault = this.faults.find((f) => f.to === undefined || f.to === to);
+    const fault = this.faults.find(
+      (f) => kinds.includes(f.kind) && (f.to === undefined || f.to === to),
+    );
     if (fault && 'count' in fault) fault.count -= 1;
     return fault;
   }

@@ -138,6 +138,15 @@ describe('Twilio emulator: scripted faults', () => {
     expect(delivered.dateSent).toBeInstanceOf(Date);
   });
 
+  it('holds a message queued and loses its answer when both faults are set', async () => {
+    await fault({ kind: 'held-queued', holdMs: 60_000 });
+    await fault({ kind: 'drop-after-accept' });
+
+    expect(await failure(send())).not.toBeInstanceOf(twilio.RestException);
+    const listed = await h.client.messages.list({ from: SENDER, to: STUDENT });
+    expect(listed.map((m) => [m.status, m.dateSent])).toEqual([['queued', null]]);
+  });
+
   it('applies a fault with `to` only to creates to that phone', async () => {
     await fault({ kind: 'server-error', to: STUDENT, count: 1 });
 
