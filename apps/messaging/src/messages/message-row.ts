@@ -1,4 +1,4 @@
-import { FallbackView, MessageStatus, MessageView } from '@fidelis/contracts';
+import { FallbackView, MessageStatus, MessageView, TwilioMessageStatus } from '@fidelis/contracts';
 
 /** A row of messaging.messages as the driver returns it. */
 export interface MessageRow {
@@ -46,10 +46,43 @@ export function toMessageView(row: MessageRow): MessageView {
 /**
  * Status order of an outbound message: a report of a lower rank than the current status is late
  * and changes nothing (delivered stays delivered after a late `sent`); the first final one wins.
+ * `receiving` and `received` describe inbound messages: they never move an outbound one.
  */
 export const STATUS_RANK_SQL = (column: string) => `CASE ${column}
+  WHEN 'receiving' THEN -1 WHEN 'received' THEN -1
   WHEN 'queued' THEN 0 WHEN 'accepted' THEN 0 WHEN 'scheduled' THEN 0
   WHEN 'sending' THEN 1 WHEN 'sent' THEN 2
   ELSE 3 END`;
 
 export const FAILED_STATUSES: readonly string[] = ['failed', 'undelivered'];
+
+/**
+ * What a status Twilio reports (any it documents) makes of an outbound message, in the statuses
+ * the dashboard knows: `scheduled` is still queued; `read` (WhatsApp, after delivered) proves it
+ * delivered; `partially_delivered` (part of it did not arrive) is undelivered and `canceled` (it
+ * will never be sent) failed, so that email carries the whole text; `receiving` and `received`
+ * describe inbound messages and change nothing (undefined).
+ */
+export function outboundStatusOf(reported: TwilioMessageStatus): MessageStatus | undefined {
+  switch (reported) {
+    case 'scheduled':
+      return 'queued';
+    case 'read':
+      return 'delivered';
+    case 'partially_delivered':
+      return 'undelivered';
+    case 'canceled':
+      return 'failed';
+    case 'receiving':
+    case 'received':
+      return undefined;
+    case 'queued':
+    case 'accepted':
+    case 'sending':
+    case 'sent':
+    case 'delivered':
+    case 'undelivered':
+    case 'failed':
+      return reported;
+  }
+}

@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Outbox } from '@fidelis/broker';
-import { createEnvelope, EventEnvelope, SmsStatusChanged } from '@fidelis/contracts';
-import { FAILED_STATUSES, MessageRow, STATUS_RANK_SQL } from './message-row';
+import {
+  createEnvelope,
+  EventEnvelope,
+  SmsStatusChanged,
+  TwilioMessageStatus,
+} from '@fidelis/contracts';
+import { FAILED_STATUSES, MessageRow, outboundStatusOf, STATUS_RANK_SQL } from './message-row';
 
 const NOW_ISO = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -35,10 +40,12 @@ export class MessageStore {
   async applyStatus(
     manager: EntityManager,
     twilioSid: string,
-    status: string,
+    reported: TwilioMessageStatus,
     errorCode: string | null,
     cause?: EventEnvelope,
   ): Promise<void> {
+    const status = outboundStatusOf(reported);
+    if (!status) return;
     const rows = await manager.query<[MessageRow[], number]>(
       `UPDATE messaging.messages
           SET status = $2, error_code = COALESCE($3, error_code), updated_at = now()
@@ -60,7 +67,7 @@ export class MessageStore {
   async recordAccepted(
     manager: EntityManager,
     messageId: string,
-    accepted: { sid: string; status: string; submittedAt: Date; workerId: string },
+    accepted: { sid: string; status: TwilioMessageStatus; submittedAt: Date; workerId: string },
   ): Promise<void> {
     await this.lockSid(manager, accepted.sid);
     await manager.query(
@@ -70,7 +77,9 @@ export class MessageStore {
       [messageId, accepted.sid, accepted.submittedAt, accepted.workerId],
     );
     await this.applyStatus(manager, accepted.sid, accepted.status, null);
-    const reports = await manager.query<{ status: string; error_code: string | null }[]>(
+    const reports = await manager.query<
+      { status: TwilioMessageStatus; error_code: string | null }[]
+    >(
       `SELECT status, error_code FROM messaging.status_reports WHERE message_sid = $1
         ORDER BY ${STATUS_RANK_SQL('status')} DESC, reported_at LIMIT 1`,
       [accepted.sid],

@@ -12,7 +12,13 @@ import { MessageStore } from '../messages/message-store';
 import { OptOuts } from '../opt-outs/opt-outs';
 import { FallbackMailer } from '../fallback/fallback-mailer';
 import { ClaimedSend, SendQueue } from './send-queue';
-import { SendOutcome, TWILIO_TIMEOUT_MS, TwilioSmsClient } from './twilio-sms.client';
+import {
+  SendOutcome,
+  TWILIO_TIMEOUT_MS,
+  TwilioSmsClient,
+  TwilioTrouble,
+  troubleOf,
+} from './twilio-sms.client';
 import { WakeableSleep } from './wakeable-sleep';
 
 /** Slots are this much further apart than the rate alone asks… */
@@ -40,6 +46,14 @@ const CLOCK_SKEW_MS = 60_000;
  * until then it is asked again.
  */
 const SETTLED_AFTER_MS = 60_000;
+/**
+ * While Twilio is unavailable an instance starts no call to it for as long as the outage has
+ * lasted so far (so it tries again after 1, 2, 4 … s), at most a minute…
+ */
+const OUTAGE_MIN_WAIT_MS = 1_000;
+const OUTAGE_MAX_WAIT_MS = 60_000;
+/** …or for what Twilio's Retry-After asks, up to this. */
+const RETRY_AFTER_MAX_MS = 15 * 60_000;
 
 const TWILIO_UNSUBSCRIBED = '21610';
 
@@ -47,9 +61,11 @@ const TWILIO_UNSUBSCRIBED = '21610';
  * Hands queued messages to Twilio, exactly once each, at the pace of their number. Every
  * instance runs one; they share the queue, the pacing and the in-flight attempts through Postgres:
  * - a send is claimed with its number's next slot and recorded as 'sending' before Twilio is called;
- * - Twilio's 429 puts it back with a backoff; a refusal is final (email takes over);
+ * - only Twilio's refusal of the message itself is final (email takes over); when Twilio is
+ *   unavailable (401/403, 429, 5xx, no answer) the instance pauses and the send is tried again;
  * - a call that ended without an answer, or that a dead instance left in flight, is checked at
- *   Twilio (Messages list by From, To, DateSent) before the message is sent again.
+ *   Twilio (Messages list by From and To, created around the attempt — queued ones too, which
+ *   have no date_sent yet) before the message is sent again.
  */
 @Injectable()
 export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -63,6 +79,9 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
   private loops: Promise<void>[] = [];
   private heartbeatTimer?: NodeJS.Timeout;
   private claimLatencyMs = 10;
+  /** When Twilio became unavailable, while it is; and until when no call is started. */
+  private outageSince?: number;
+  private pausedUntil = 0;
 
   constructor(
     @Inject(MESSAGING_CONFIG) config: MessagingConfig,
@@ -117,13 +136,29 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private get mayCallTwilio(): boolean {
-    return Date.now() - this.lastHeartbeat < CALL_GUARD_MS;
+    return Date.now() - this.lastHeartbeat < CALL_GUARD_MS && this.pausedForMs === 0;
+  }
+
+  private get pausedForMs(): number {
+    return Math.max(0, this.pausedUntil - Date.now());
+  }
+
+  /** Twilio is unavailable: no call is started for a while (see OUTAGE_MIN_WAIT_MS). */
+  private pause(trouble: TwilioTrouble): number {
+    const now = Date.now();
+    this.outageSince ??= now;
+    const waitMs =
+      trouble.retryAfterMs === undefined
+        ? Math.min(OUTAGE_MAX_WAIT_MS, Math.max(OUTAGE_MIN_WAIT_MS, now - this.outageSince))
+        : Math.min(RETRY_AFTER_MAX_MS, trouble.retryAfterMs);
+    this.pausedUntil = Math.max(this.pausedUntil, now + waitMs);
+    return waitMs;
   }
 
   private async dispatch(): Promise<void> {
     while (this.running) {
       if (this.inFlight.size >= MAX_IN_FLIGHT || !this.mayCallTwilio) {
-        await Promise.race([this.idle.sleep(50), ...this.inFlight]);
+        await Promise.race([this.idle.sleep(Math.max(50, this.pausedForMs)), ...this.inFlight]);
         continue;
       }
       try {
@@ -162,20 +197,39 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
       }
       if (!this.mayCallTwilio) {
         // Twilio was not called: the message simply goes back to the queue.
-        await this.unitOfWork.run((manager) => this.queue.retryLater(manager, send.messageId, 0));
+        await this.unitOfWork.run((manager) =>
+          this.queue.retryLater(manager, send.messageId, this.pausedForMs),
+        );
         return;
       }
       const submittedAt = new Date();
       const outcome = await this.twilio.send(send);
-      await this.settle(send, outcome, submittedAt);
-      this.log.info({ ...ids, outcome: outcome.kind }, 'send handed to Twilio');
+      if (outcome.kind === 'accepted' || outcome.kind === 'refused') {
+        this.outageSince = undefined; // Twilio answers again
+        await this.settle(send, outcome, submittedAt, 0);
+        this.log.info({ ...ids, outcome: outcome.kind }, 'send handed to Twilio');
+        return;
+      }
+      const waitMs = this.pause(outcome);
+      await this.settle(send, outcome, submittedAt, waitMs);
+      this.log.warn(
+        { ...ids, reason: outcome.reason, pausedForMs: waitMs },
+        outcome.kind === 'outage'
+          ? 'Twilio is unavailable; the send waits and is tried again'
+          : 'Twilio gave no answer; it will be asked before sending again',
+      );
     } catch (error) {
       // The job stays 'sending'; the reconciler checks it at Twilio once it is old.
       this.log.error({ ...ids, err: String(error) }, 'send could not be recorded');
     }
   }
 
-  private async settle(send: ClaimedSend, outcome: SendOutcome, submittedAt: Date): Promise<void> {
+  private async settle(
+    send: ClaimedSend,
+    outcome: SendOutcome,
+    submittedAt: Date,
+    waitMs: number,
+  ): Promise<void> {
     await this.unitOfWork.run(async (manager) => {
       switch (outcome.kind) {
         case 'accepted':
@@ -187,9 +241,9 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
           });
           await this.queue.done(manager, send.messageId);
           return;
-        case 'rate-limited':
-        case 'not-sent':
-          await this.queue.retryLater(manager, send.messageId, backoffMs(send.attempts));
+        case 'outage':
+          // Twilio certainly has nothing: the same send again once the pause is over.
+          await this.queue.retryLater(manager, send.messageId, waitMs);
           return;
         case 'refused':
           if (outcome.code === TWILIO_UNSUBSCRIBED) {
@@ -204,11 +258,7 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
           await this.store.fail(manager, send.messageId, outcome.code);
           return;
         case 'unknown':
-          this.log.warn(
-            { messageId: send.messageId, reason: outcome.reason },
-            'Twilio gave no answer; it will be asked before sending again',
-          );
-          await this.queue.markUnsure(manager, send.messageId, 1_000);
+          await this.queue.markUnsure(manager, send.messageId, Math.max(1_000, waitMs));
           return;
       }
     });
@@ -218,16 +268,22 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
   /** Checks at Twilio, one by one, the sends nobody knows the outcome of. */
   private async reconcile(): Promise<void> {
     while (this.running) {
+      if (this.pausedForMs > 0) {
+        await this.idle.sleep(this.pausedForMs);
+        continue;
+      }
       let worked = false;
       try {
         worked = await this.unitOfWork.run(async (manager) => {
           const unsure = await this.queue.lockUnsure(manager, STALE_AFTER_MS);
           if (!unsure) return false;
+          const startedAt = unsure.attemptStartedAt.getTime();
           let found;
           try {
             found = await this.twilio.findSent({
               ...unsure,
-              since: new Date(unsure.attemptStartedAt.getTime() - CLOCK_SKEW_MS),
+              createdAfter: new Date(startedAt - CLOCK_SKEW_MS),
+              createdBefore: new Date(startedAt + SETTLED_AFTER_MS + CLOCK_SKEW_MS),
               isKnown: async (sid) =>
                 (
                   await manager.query<unknown[]>(
@@ -237,8 +293,13 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
                 ).length > 0,
             });
           } catch (error) {
-            this.log.warn({ messageId: unsure.messageId, err: String(error) }, 'cannot ask Twilio');
-            await this.queue.markUnsure(manager, unsure.messageId, 5_000);
+            const trouble = troubleOf(error);
+            const waitMs = this.pause(trouble);
+            this.log.warn(
+              { messageId: unsure.messageId, reason: trouble.reason, pausedForMs: waitMs },
+              'cannot ask Twilio about an unsure send; it is asked again later',
+            );
+            await this.queue.markUnsure(manager, unsure.messageId, Math.max(5_000, waitMs));
             return true;
           }
           if (found) {
@@ -249,7 +310,7 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
               workerId: this.workerId,
             });
             await this.queue.done(manager, unsure.messageId);
-          } else if (Date.now() - unsure.attemptStartedAt.getTime() < SETTLED_AFTER_MS) {
+          } else if (Date.now() - startedAt < SETTLED_AFTER_MS) {
             await this.queue.markUnsure(manager, unsure.messageId, 5_000);
           } else {
             await this.queue.retryLater(manager, unsure.messageId, 0);
@@ -267,9 +328,4 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
       else await this.idle.sleep(1_000);
     }
   }
-}
-
-/** 1 s, 2 s, 4 s … up to a minute. */
-function backoffMs(attempts: number): number {
-  return Math.min(60_000, 1_000 * 2 ** Math.max(0, attempts - 1));
 }

@@ -1,6 +1,12 @@
 import { IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { defineEvent } from '../event-definition';
 
+/**
+ * Every status Twilio documents for a message (`message_enum_status` in its API description).
+ * `partially_delivered` was added to version 1 of SmsStatusReported: the field's shape is the
+ * same string, and a consumer that does not know the value refuses it to its dead-letter queue,
+ * from where it can be replayed once upgraded — nothing is lost.
+ */
 export const TWILIO_MESSAGE_STATUSES = [
   'accepted',
   'scheduled',
@@ -14,6 +20,7 @@ export const TWILIO_MESSAGE_STATUSES = [
   'receiving',
   'received',
   'read',
+  'partially_delivered',
 ] as const;
 export type TwilioMessageStatus = (typeof TWILIO_MESSAGE_STATUSES)[number];
 
