@@ -15,18 +15,21 @@ export function runService(
   boot: () => Promise<INestApplicationContext>,
 ): void {
   process.env.FIDELIS_SERVICE = service;
-  boot().then(
-    () => rootLogger().info(`${service} started`),
-    (error: unknown) => {
-      const refused = error instanceof ConfigError;
-      if (refused) {
-        process.stderr.write(`${service}: ${error.message}\n`);
-      } else {
-        rootLogger().fatal({ err: error }, `${service} failed to start`);
-      }
-      process.exit(refused ? CONFIG_REFUSED_EXIT_CODE : 1);
-    },
-  );
+  // Through a promise, so that a config refused while the module is built is handled here too.
+  Promise.resolve()
+    .then(boot)
+    .then(
+      () => rootLogger().info(`${service} started`),
+      (error: unknown) => {
+        const refused = error instanceof ConfigError;
+        if (refused) {
+          process.stderr.write(`${service}: ${error.message}\n`);
+        } else {
+          rootLogger().fatal({ err: error }, `${service} failed to start`);
+        }
+        process.exit(refused ? CONFIG_REFUSED_EXIT_CODE : 1);
+      },
+    );
 }
 
 /** A service without HTTP: its module with JSON logs and a clean stop on SIGTERM/SIGINT. */
