@@ -68,8 +68,8 @@ interface Supervised {
   restart?: NodeJS.Timeout;
 }
 
-const running = (child: ChildProcess | undefined): child is ChildProcess =>
-  child !== undefined && child.exitCode === null && child.signalCode === null;
+const isRunning = (process: ChildProcess | undefined): process is ChildProcess =>
+  process !== undefined && process.exitCode === null && process.signalCode === null;
 
 /**
  * Runs child processes and starts each again when it exits on its own, after its policy's wait,
@@ -95,16 +95,16 @@ export class Supervisor {
     await Promise.all(
       this.children
         .map((child) => child.process)
-        .filter(running)
+        .filter(isRunning)
         .map(
-          (process) =>
+          (running) =>
             new Promise<void>((resolve) => {
-              const kill = setTimeout(() => process.kill('SIGKILL'), killAfterMs);
-              process.once('exit', () => {
+              const kill = setTimeout(() => running.kill('SIGKILL'), killAfterMs);
+              running.once('exit', () => {
                 clearTimeout(kill);
                 resolve();
               });
-              process.kill('SIGTERM');
+              running.kill('SIGTERM');
             }),
         ),
     );
@@ -112,17 +112,17 @@ export class Supervisor {
 
   private run(child: Supervised): void {
     const { name, command, args, env } = child.spec;
-    const process = spawn(command, args, { env, stdio: 'inherit' });
-    child.process = process;
+    const spawned = spawn(command, args, { env, stdio: 'inherit' });
+    child.process = spawned;
     child.policy.started();
     this.options.log.info(
-      { child: name, pid: process.pid },
-      `${name} started (pid ${process.pid})`,
+      { child: name, pid: spawned.pid },
+      `${name} started (pid ${spawned.pid})`,
     );
-    process.once('error', (error) =>
+    spawned.once('error', (error) =>
       this.options.log.error({ child: name, err: error }, `${name} could not be run or signalled`),
     );
-    process.once('exit', (code, signal) => this.exited(child, code, signal));
+    spawned.once('exit', (code, signal) => this.exited(child, code, signal));
   }
 
   private exited(child: Supervised, code: number | null, signal: NodeJS.Signals | null): void {
