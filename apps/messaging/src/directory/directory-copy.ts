@@ -13,8 +13,8 @@ export class DirectoryCopy {
     manager: EntityManager,
     students: Versioned<StudentUpsertedPayload>[],
   ): Promise<void> {
-    // Only rows that are new or newer are written, and in one order, so that an up-to-date copy
-    // takes no row locks and two writers of the same rows never wait for each other in a cycle.
+    // Only rows that are new or newer are written (an up-to-date copy takes no row locks), and in
+    // the order of their ids.
     await manager.query(
       `INSERT INTO messaging.students (student_id, name, email, sms_phone, updated_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
@@ -39,7 +39,9 @@ export class DirectoryCopy {
   async upsertStaff(manager: EntityManager, staff: Versioned<StaffUpsertedPayload>): Promise<void> {
     await manager.query(
       `INSERT INTO messaging.staff (staff_id, name, email, role, updated_at)
-       VALUES ($1, $2, $3, $4, $5)
+       SELECT $1::text, $2::text, $3::text, $4::text, $5::timestamptz
+        WHERE NOT EXISTS (SELECT 1 FROM messaging.staff
+                           WHERE staff_id = $1 AND updated_at >= $5)
        ON CONFLICT (staff_id) DO UPDATE
          SET name = EXCLUDED.name, email = EXCLUDED.email, role = EXCLUDED.role,
              updated_at = EXCLUDED.updated_at

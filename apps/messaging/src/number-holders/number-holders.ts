@@ -42,7 +42,9 @@ export class NumberHolders {
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (assignment_id) DO UPDATE
          SET started_at = coalesce(EXCLUDED.started_at, a.started_at),
-             ended_at = coalesce(EXCLUDED.ended_at, a.ended_at)`,
+             ended_at = coalesce(EXCLUDED.ended_at, a.ended_at)
+         WHERE (a.started_at IS NULL AND EXCLUDED.started_at IS NOT NULL)
+            OR (a.ended_at IS NULL AND EXCLUDED.ended_at IS NOT NULL)`,
       [
         assignment.assignmentId,
         assignment.numberId,
