@@ -42,7 +42,10 @@ describe('MailClient over SMTP: why a mail was not sent', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.server.address() as AddressInfo;
-    return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
+    return {
+      url: `smtp://127.0.0.1:${port}`,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
   }
 
   it.each([

@@ -51,6 +51,7 @@ export function messagesRouter(ctx: EmulatorContext): Router {
 
   router.post('/Messages.json', async (req, res) => {
     const to = field((req.body as Record<string, unknown> | undefined)?.To);
+    state.createsAsked.set(to ?? '', (state.createsAsked.get(to ?? '') ?? 0) + 1);
     const fault = state.takeFault(to, ANSWER_FAULTS);
     switch (fault?.kind) {
       case 'unauthorized':

@@ -75,6 +75,8 @@ export class EmulatorState {
   /** `${from}|${to}` pairs whose sends fail with 21610. */
   readonly optOuts = new Set<string>();
   readonly unavailableNumbers = new Set<string>();
+  /** Creates asked for, by `To`, whatever the answer (refusals and faults too): Twilio was called. */
+  readonly createsAsked = new Map<string, number>();
   /** Scripted faults, oldest first; a create takes the first one that applies to it. */
   faults: Fault[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -142,6 +144,7 @@ export class EmulatorState {
     this.numbers.clear();
     this.failingDestinations.clear();
     this.optOuts.clear();
+    this.createsAsked.clear();
     this.unavailableNumbers.clear();
     this.faults = [];
   }

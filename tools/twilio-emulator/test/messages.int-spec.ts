@@ -229,6 +229,16 @@ describe('Twilio emulator: Messages', () => {
     );
   });
 
+  it('counts the creates asked for each recipient, refused ones too', async () => {
+    await h.control('/opt-outs', { from: SENDER, to: STUDENT });
+    await expect(
+      h.client.messages.create({ from: SENDER, to: STUDENT, body: 'a' }),
+    ).rejects.toMatchObject({ code: 21610 });
+    await h.client.messages.create({ from: SENDER, to: OTHER_STUDENT, body: 'b' });
+    expect(h.emulator.state.createsAsked.get(STUDENT)).toBe(1);
+    expect(h.emulator.state.createsAsked.get(OTHER_STUDENT)).toBe(1);
+  });
+
   it('tells in /_emulator/messages when each create arrived, to the millisecond', async () => {
     const before = Date.now();
     const created = await h.client.messages.create({ from: SENDER, to: STUDENT, body: 'a' });

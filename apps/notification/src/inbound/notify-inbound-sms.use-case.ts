@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Batches } from '@fidelis/broker';
 import { EventEnvelope, InboundSmsStoredPayload } from '@fidelis/contracts';
 import { logger } from '@fidelis/logging';
-import { MailClient } from '@fidelis/mail';
+import { MailClient, MailNotSentError } from '@fidelis/mail';
+import { mailFailure } from '../mail-failure';
 import { pushFailureReason, WebPushClient } from '../push/web-push.client';
 import { inboundEmail, pushPayload, pushTopic } from './inbound-notice';
 
@@ -28,6 +29,12 @@ export class NotificationIncompleteError extends Error {
   override readonly name = 'NotificationIncompleteError';
 }
 
+/** What is still not done for a message, and, when it is the email, why the mail did not go. */
+interface Unfinished {
+  problems: string[];
+  mail?: MailNotSentError['kind'];
+}
+
 /**
  * Tells the staff member who held the number about an inbound SMS: a Web Push to each of their
  * subscriptions, or — when they have no working one (none, or every one gone: 404/410) — an
@@ -44,7 +51,7 @@ export class NotificationIncompleteError extends Error {
 @Injectable()
 export class NotifyInboundSmsUseCase {
   private readonly log = logger(NotifyInboundSmsUseCase.name);
-  private readonly batches = new Batches<Held, string[]>((messages) => this.notify(messages));
+  private readonly batches = new Batches<Held, Unfinished>((messages) => this.notify(messages));
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,14 +62,14 @@ export class NotifyInboundSmsUseCase {
   async execute(event: EventEnvelope<InboundSmsStoredPayload>): Promise<void> {
     const sms = event.payload;
     if (!sms.staffId) return;
-    const problems = await this.batches.submit({ ...sms, staffId: sms.staffId });
-    if (problems.length > 0) {
-      throw new NotificationIncompleteError(`not yet notified: ${problems.join('; ')}`);
-    }
+    const { problems, mail } = await this.batches.submit({ ...sms, staffId: sms.staffId });
+    if (problems.length === 0) return;
+    const reason = `not yet notified: ${problems.join('; ')}`;
+    throw mail ? mailFailure(mail, reason) : new NotificationIncompleteError(reason);
   }
 
   /** Notifies about `messages` in one transaction; for each, what is still not done. */
-  private notify(messages: Held[]): Promise<string[][]> {
+  private notify(messages: Held[]): Promise<Unfinished[]> {
     return this.dataSource.transaction(async (manager) => {
       // The same message twice in one batch (a redelivery) is handled once. In id order, so that
       // two instances locking overlapping batches cannot deadlock.
@@ -73,7 +80,8 @@ export class NotifyInboundSmsUseCase {
       const state = new Map(rows.map((row) => [row.message_id, row]));
       const open = unique.filter((sms) => !state.get(sms.messageId)?.done);
       const problems = new Map<string, string[]>(open.map((sms) => [sms.messageId, []]));
-      if (open.length === 0) return messages.map(() => []);
+      const mailFailures = new Map<string, MailNotSentError['kind']>();
+      if (open.length === 0) return messages.map(() => ({ problems: [] }));
 
       const targets = rows.filter((row): row is Target & Row => row.id !== null);
       const working = new Map<string, number>(open.map((sms) => [sms.messageId, 0]));
@@ -95,9 +103,10 @@ export class NotifyInboundSmsUseCase {
           working.get(sms.messageId) === 0 &&
           !state.get(sms.messageId)?.emailed,
       );
-      const emailed = await this.emailAll(unreachable, state, (messageId, reason) =>
-        problems.get(messageId)?.push(`email: ${reason}`),
-      );
+      const emailed = await this.emailAll(unreachable, state, (messageId, error) => {
+        if (error instanceof MailNotSentError) mailFailures.set(messageId, error.kind);
+        problems.get(messageId)?.push(`email: ${reasonOf(error)}`);
+      });
 
       const done = open.filter((sms) => problems.get(sms.messageId)?.length === 0);
       await this.record(manager, { ...pushes, emailed, done: done.map((sms) => sms.messageId) });
@@ -105,7 +114,10 @@ export class NotifyInboundSmsUseCase {
         const pushed = working.get(sms.messageId);
         this.log.info({ messageId: sms.messageId, staffId: sms.staffId, pushed }, 'notified');
       }
-      return messages.map((sms) => problems.get(sms.messageId) ?? []);
+      return messages.map((sms) => ({
+        problems: problems.get(sms.messageId) ?? [],
+        mail: mailFailures.get(sms.messageId),
+      }));
     });
   }
 
@@ -210,7 +222,7 @@ export class NotifyInboundSmsUseCase {
   private async emailAll(
     messages: Held[],
     state: Map<string, Row>,
-    failed: (messageId: string, reason: string) => void,
+    failed: (messageId: string, error: unknown) => void,
   ): Promise<string[]> {
     const outcomes = await Promise.allSettled(
       messages.map(async (sms) => {
@@ -228,11 +240,14 @@ export class NotifyInboundSmsUseCase {
         this.log.info({ messageId, staffId }, 'no working push subscription: emailed');
         return;
       }
-      const reason =
-        outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+      const reason = reasonOf(outcome.reason);
       this.log.warn({ messageId, staffId, reason }, 'notification email not sent');
-      failed(messageId, reason);
+      failed(messageId, outcome.reason);
     });
     return emailed;
   }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -9,7 +9,8 @@ import {
   SmsStatusChangedPayload,
 } from '@fidelis/contracts';
 import { logger } from '@fidelis/logging';
-import { MailClient } from '@fidelis/mail';
+import { Mail, MailClient, MailNotSentError } from '@fidelis/mail';
+import { mailFailure } from '../mail-failure';
 
 /**
  * Tells the sender when a message of theirs can reach the student neither by SMS nor by email
@@ -56,7 +57,7 @@ export class NotifyUndeliverableUseCase {
         )
       : null;
     const who = student?.name ?? message.studentId ?? 'a student';
-    await this.mail.send({
+    await sendMail(this.mail, {
       to: staff.email,
       subject: `Not delivered: your message to ${who}`,
       text: [
@@ -82,5 +83,14 @@ async function unlessNotFound<T>(answer: Promise<T>, code: DomainError['code']):
   } catch (error) {
     if (error instanceof DomainError && error.code === code) return null;
     throw error;
+  }
+}
+
+/** Sends the mail; when it does not go, tells the broker whether retrying can help. */
+async function sendMail(mail: MailClient, message: Mail): Promise<void> {
+  try {
+    await mail.send(message);
+  } catch (error) {
+    throw error instanceof MailNotSentError ? mailFailure(error.kind, error.message) : error;
   }
 }
