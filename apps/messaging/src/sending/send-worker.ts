@@ -216,7 +216,7 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
         { ...ids, reason: outcome.reason, pausedForMs: waitMs },
         outcome.kind === 'outage'
           ? 'Twilio is unavailable; the send waits and is tried again'
-          : 'Twilio gave no answer; it will be asked before sending again',
+          : 'Twilio may or may not have the message; it is asked before sending again',
       );
     } catch (error) {
       // The job stays 'sending'; the reconciler checks it at Twilio once it is old.
@@ -302,6 +302,7 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
             await this.queue.markUnsure(manager, unsure.messageId, Math.max(5_000, waitMs));
             return true;
           }
+          this.outageSince = undefined; // Twilio answers again
           if (found) {
             await this.store.recordAccepted(manager, unsure.messageId, {
               sid: found.sid,
