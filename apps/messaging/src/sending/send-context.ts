@@ -53,15 +53,17 @@ export class SendContext {
   }
 
   /**
-   * Each fact stands on its own (a row's version, an assignment's start or end), so no transaction
-   * binds them; when the copy is current, nothing is written.
+   * Each fact stands on its own (a row's version, an assignment's start or end), so they are
+   * written side by side, without a transaction; when the copy is current, nothing is written.
    */
   private async apply(answer: SendContextView, attempt = 1): Promise<void> {
     const manager = this.dataSource.manager;
     try {
-      if (answer.sender) await this.copy.upsertStaff(manager, answer.sender);
-      if (answer.assignment) await this.holders.record(manager, answer.assignment);
-      if (answer.students.length > 0) await this.copy.upsertStudents(manager, answer.students);
+      await Promise.all([
+        answer.sender && this.copy.upsertStaff(manager, answer.sender),
+        answer.assignment && this.holders.record(manager, answer.assignment),
+        answer.students.length > 0 && this.copy.upsertStudents(manager, answer.students),
+      ]);
     } catch (error) {
       // An event handler writing the same students in its own order; Postgres chose us.
       if (attempt < 3 && isDeadlock(error)) return this.apply(answer, attempt + 1);
