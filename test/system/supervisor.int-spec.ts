@@ -106,13 +106,14 @@ async function readiness(): Promise<{ status: number; body: Record<string, unkno
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Posts a student's reply as Twilio does, again every 250 ms (Twilio's retry) until it is 200. */
+/** Posts a student's reply as Twilio does, again every 250 ms (Twilio's retry) until it is 200 (30 s at most). */
 async function reply(phase: string, index: number): Promise<Reply> {
   const sent: Reply = {
     messageSid: `SM${randomBytes(16).toString('hex')}`,
     body: `${phase} ${index}: running late`,
     statuses: [],
   };
+  const giveUpAt = Date.now() + 30_000;
   for (;;) {
     try {
       const response = await postSignedForm(
@@ -137,6 +138,8 @@ async function reply(phase: string, index: number): Promise<Reply> {
     } catch {
       sent.statuses.push(0);
     }
+    if (Date.now() > giveUpAt)
+      throw new Error(`${sent.messageSid} never accepted: ${sent.statuses}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
