@@ -139,7 +139,7 @@ async function reply(phase: string, index: number): Promise<Reply> {
       sent.statuses.push(0);
     }
     if (Date.now() > giveUpAt)
-      throw new Error(`${sent.messageSid} never accepted: ${sent.statuses}`);
+      throw new Error(`${sent.messageSid} never accepted: ${sent.statuses.join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
