@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:net';
+import * as amqp from 'amqplib';
+import { SUBSCRIPTIONS } from '@fidelis/contracts';
 import { eventually } from '../../../test/support/eventually';
+import { RABBITMQ_URL } from '../../../test/support/infrastructure';
 import { readMail } from '../../../test/support/mail-text';
 import { SmtpSink, startSmtpSink } from '../../../test/support/smtp-sink';
 import { startSystem, TestSystem } from '../../../test/support/system';
 import {
   addStudents,
+  hex,
   newStaff,
   reserveKnownNumbers,
   sendsTo,
@@ -177,6 +181,52 @@ describe('an SMTP server that answers for the recipient', () => {
     });
     expect(smtp?.asked(student.email ?? '')).toBe(3);
     expect(smtp?.to(student.email ?? '')).toHaveLength(1);
+  });
+});
+
+/** The messages in a dead-letter queue, taken out of it (this test's vhost only). */
+async function takeDeadLetters(queue: string): Promise<amqp.GetMessage[]> {
+  const connection = await amqp.connect(RABBITMQ_URL);
+  try {
+    const channel = await connection.createChannel();
+    const messages: amqp.GetMessage[] = [];
+    for (;;) {
+      const message = await channel.get(`${queue}.dlq`, { noAck: true });
+      if (!message) return messages;
+      messages.push(message);
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+describe("a mail server that refuses a staff member's address for good (550)", () => {
+  it('dead-letters the notification with the reply instead of retrying it for ever', async () => {
+    const refusedStaff = await newStaff(system, { email: `${REFUSED}-coach-${hex()}@example.edu` });
+    const student = studentRow({ smsPhone: null, email: null });
+    await addStudents(system, [student]);
+    const response = await system.api('POST', '/api/messages', {
+      as: refusedStaff.as,
+      body: { studentId: student.id, body: 'nowhere, to a refused sender' },
+    });
+    expect(response.body.status).toBe('undeliverable');
+
+    const { queue } = SUBSCRIPTIONS.notificationSmsStatusChanged;
+    const dead = await eventually(
+      async () => {
+        const found = (await takeDeadLetters(queue)).find(
+          (message) =>
+            (JSON.parse(message.content.toString()) as { payload: { messageId: string } }).payload
+              .messageId === response.body.id,
+        );
+        expect(found).toBeDefined();
+        return found as amqp.GetMessage;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(String(dead.properties.headers?.['x-error'])).toContain('550');
+    expect(smtp?.asked(refusedStaff.email)).toBe(1);
+    expect(smtp?.to(refusedStaff.email)).toEqual([]);
   });
 });
 

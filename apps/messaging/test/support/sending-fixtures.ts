@@ -29,10 +29,10 @@ export async function reserveKnownNumbers(system: TestSystem): Promise<void> {
 /** A staff member, with a number of their own (bought at the emulator) unless told otherwise. */
 export async function newStaff(
   system: TestSystem,
-  options: { withNumber?: boolean } = {},
+  options: { withNumber?: boolean; email?: string } = {},
 ): Promise<StaffWithNumber> {
   const staffId = `coach-${hex()}`;
-  const email = `${staffId}@example.edu`;
+  const email = options.email ?? `${staffId}@example.edu`;
   const created = await system.api('PUT', `/api/staff/${staffId}`, {
     as: ADMIN,
     body: { name: 'Grace Hopper', email, role: 'coach' },
