@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type twilio from 'twilio';
 import type { MessageInstance } from 'twilio/lib/rest/api/v2010/account/message';
 import { TwilioMessageStatus } from '@fidelis/contracts';
+import { maskPhone } from '@fidelis/logging';
 import { createTwilioClient, RetryAfterException } from '@fidelis/twilio';
 import { MESSAGING_CONFIG, MessagingConfig } from '../config';
 
@@ -50,10 +51,12 @@ export function troubleOf(error: unknown): TwilioTrouble {
     message?: unknown;
   };
   const retryAfterMs = error instanceof RetryAfterException ? error.retryAfterMs : undefined;
-  const reason =
+  const text =
     typeof status === 'number'
       ? `Twilio answered ${status} (${String(code)} ${String(message)})`
       : `${typeof code === 'string' ? `${code} ` : ''}${String(message ?? error)}`;
+  // Twilio's texts may quote a phone number; the logs only ever show them masked.
+  const reason = text.replace(/\+\d{7,15}/g, (phone) => maskPhone(phone));
   return { reason, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
 }
 
@@ -142,7 +145,7 @@ export class TwilioSmsClient {
 }
 
 /** Sorts a failed create by what the sender must do next. */
-function outcomeOf(error: unknown): SendOutcome {
+export function outcomeOf(error: unknown): SendOutcome {
   const { status, code } = error as { status?: unknown; code?: unknown };
   if (typeof status !== 'number') {
     if (typeof code === 'string' && NOT_SENT_ERRORS.includes(code)) {
