@@ -41,7 +41,9 @@ interface Unfinished {
  * email. Once per message: the message's row is locked while it is handled (a concurrent
  * redelivery waits, then finds it done), each push is recorded per (message, subscription) and
  * each email per message. What worked is committed even when something else failed; only then
- * does it throw, so the broker's retry pushes only to the subscriptions that still need it.
+ * does it throw, so the broker's retry pushes only to the subscriptions that still need it. An
+ * email the mail server cannot take now is retried for as long as that lasts; one it refuses for
+ * good is dead-lettered (`mailFailure`).
  * A message with no holder notifies nobody: admins see it in the global tab.
  *
  * Messages that arrive while others are being handled are handled together (`Batches`): one
