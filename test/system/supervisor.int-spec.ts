@@ -315,11 +315,13 @@ function restartsSince(service: ServiceName, since: number): LogLine[] {
   );
 }
 
-async function readyAgainBy(deadline: number): Promise<void> {
+/** Waits (30 s at most) until every service answers /health/ready; how long after `since`. */
+async function readyAgainAfter(since: number): Promise<number> {
   await eventually(async () => expect((await readiness()).status).toBe(200), {
-    timeoutMs: Math.max(deadline - Date.now(), 1_000),
+    timeoutMs: 30_000,
     intervalMs: 100,
   });
+  return Date.now() - since;
 }
 
 describe('the system under npm start, each service killed with SIGKILL in turn', () => {
@@ -337,8 +339,13 @@ describe('the system under npm start, each service killed with SIGKILL in turn',
         Math.max(...replies.map((sent) => sent.acceptedAt!)),
       );
 
-      await readyAgainBy(killedAt + BACK_WITHIN_MS);
-      const readyMs = Date.now() - killedAt;
+      const readyMs = await readyAgainAfter(killedAt);
+      report.push({
+        killed: service,
+        ...restartTimes(service, killedAt),
+        readyAgainMs: readyMs,
+        replies: replies.length,
+      });
       expect(readyMs).toBeLessThanOrEqual(BACK_WITHIN_MS);
       await expectStoredAndAnnouncedOnce(replies);
       expect(restartsSince(service, killedAt)).toEqual([
@@ -349,12 +356,6 @@ describe('the system under npm start, each service killed with SIGKILL in turn',
           msg: `${service} exited (signal SIGKILL); starting it again in 0.5 s`,
         }),
       ]);
-      report.push({
-        killed: service,
-        ...restartTimes(service, killedAt),
-        readyAgainMs: readyMs,
-        replies: replies.length,
-      });
     });
 
     it('waits 1 s, then 2 s as it keeps failing, and is named by /health/ready while it is away', async () => {
@@ -375,7 +376,7 @@ describe('the system under npm start, each service killed with SIGKILL in turn',
         [service]: expect.objectContaining({ status: 'down' }),
       });
 
-      await readyAgainBy(Date.now() + BACK_WITHIN_MS);
+      await readyAgainAfter(killedAt);
       expect(restartsSince(service, killedAt).map((line) => [line.signal, line.delayMs])).toEqual([
         ['SIGKILL', 1_000],
         ['SIGKILL', 2_000],
@@ -390,19 +391,21 @@ describe('the system under npm start, each service killed with SIGKILL in turn',
     const replies = await Promise.all(
       Array.from({ length: REPLIES }, (_, index) => reply('gateway down', index)),
     );
-    const firstAccepted = Math.min(...replies.map((sent) => sent.acceptedAt!));
-    expect(firstAccepted - killedAt).toBeLessThan(BACK_WITHIN_MS);
-    // Refused while the gateway was away (no answer), then accepted: Twilio's retry got through.
-    expect(replies.every((sent) => sent.statuses[0] === 0)).toBe(true);
-    expect(replies.map((sent) => sent.statuses.at(-1))).toEqual(replies.map(() => 200));
-    await readyAgainBy(killedAt + BACK_WITHIN_MS);
-    await expectStoredAndAnnouncedOnce(replies);
+    const acceptedAgainMs = Math.min(...replies.map((sent) => sent.acceptedAt!)) - killedAt;
+    const readyMs = await readyAgainAfter(killedAt);
     report.push({
       killed: 'gateway',
       ...restartTimes('gateway', killedAt),
-      acceptedAgainMs: firstAccepted - killedAt,
+      acceptedAgainMs,
+      readyAgainMs: readyMs,
       attempts: replies.map((sent) => sent.statuses.length),
     });
+    expect(acceptedAgainMs).toBeLessThan(BACK_WITHIN_MS);
+    expect(readyMs).toBeLessThanOrEqual(BACK_WITHIN_MS);
+    // Refused while the gateway was away (no answer), then accepted: Twilio's retry got through.
+    expect(replies.every((sent) => sent.statuses[0] === 0)).toBe(true);
+    expect(replies.map((sent) => sent.statuses.at(-1))).toEqual(replies.map(() => 200));
+    await expectStoredAndAnnouncedOnce(replies);
   });
 
   it('stops every process on SIGTERM with the drain, starting none of them again, and logged JSON lines only', async () => {
