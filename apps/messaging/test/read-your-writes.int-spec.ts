@@ -314,6 +314,30 @@ describe("the versions of messaging's copy", () => {
     );
   });
 
+  it("orders one student's versions however close together the writes, and the copy ends at the last", async () => {
+    const student = studentRow();
+    const versions: string[] = [];
+    for (const name of ['Ada One', 'Ada Two', 'Ada Three']) {
+      versions.push((await putStudent({ ...student, name })).updatedAt);
+    }
+    await importStudents([{ ...student, name: 'Ada Imported' }]);
+    const { rows } = await system.db.query<{ updated_at: Date }>(
+      'SELECT updated_at FROM numbers.students WHERE id = $1',
+      [student.id],
+    );
+    const imported = rows[0].updated_at;
+
+    const times = [...versions.map((version) => Date.parse(version)), imported.getTime()];
+    times.slice(1).forEach((time, index) => expect(time).toBeGreaterThan(times[index]));
+    await eventually(async () => {
+      const { rows: copied } = await system.db.query(
+        'SELECT name, updated_at FROM messaging.students WHERE student_id = $1',
+        [student.id],
+      );
+      expect(copied).toEqual([{ name: 'Ada Imported', updated_at: imported }]);
+    });
+  });
+
   it("keeps the owner's answer when the event of an earlier write arrives after it", async () => {
     const student = studentRow();
     const first = await putStudent(student);
