@@ -137,17 +137,16 @@ function isHttpError(error: unknown): error is { status: number } {
   );
 }
 
-/** The setting each fault kind takes, with its default (undefined: required). */
-const FAULT_SETTINGS: Record<FaultKind, { name: string; default?: number } | undefined> = {
-  'rate-limit': { name: 'retryAfterSeconds', default: 1 },
+/** The one setting each fault kind takes, if any (its default, if it has one, is below). */
+const FAULT_SETTINGS: Record<FaultKind, string | undefined> = {
+  'rate-limit': 'retryAfterSeconds',
   unauthorized: undefined,
-  'server-error': { name: 'status', default: 500 },
+  'server-error': 'status',
   'drop-after-accept': undefined,
-  'late-answer': { name: 'delayMs' },
-  'held-queued': { name: 'holdMs' },
+  'late-answer': 'delayMs',
+  'held-queued': 'holdMs',
 };
 const FAULT_KINDS = Object.keys(FAULT_SETTINGS) as FaultKind[];
-const SETTING_NAMES = ['retryAfterSeconds', 'status', 'delayMs', 'holdMs'];
 
 /** A fault from a control request: for `count` creates (default 1) or for `durationMs`. */
 function faultOf(input: Record<string, unknown>): Fault {
@@ -158,13 +157,15 @@ function faultOf(input: Record<string, unknown>): Fault {
       `kind must be one of ${FAULT_KINDS.map((k) => `'${k}'`).join(', ')}`,
     );
   }
-  const setting = FAULT_SETTINGS[kind];
-  const unknown = Object.keys(input).filter(
-    (name) => !['kind', 'count', 'durationMs', 'to', setting?.name].includes(name),
+  const unexpected = Object.keys(input).find(
+    (name) => !['kind', 'count', 'durationMs', 'to', FAULT_SETTINGS[kind]].includes(name),
   );
-  if (unknown.length > 0) {
-    const known = SETTING_NAMES.includes(unknown[0]) ? ` for kind '${kind}'` : '';
-    throw new ControlError(400, `unexpected field ${unknown[0]}${known}`);
+  if (unexpected !== undefined) {
+    const ofAnotherKind = Object.values(FAULT_SETTINGS).includes(unexpected);
+    throw new ControlError(
+      400,
+      `unexpected field ${unexpected}${ofAnotherKind ? ` for kind '${kind}'` : ''}`,
+    );
   }
   if (input.count !== undefined && input.durationMs !== undefined) {
     throw new ControlError(400, 'give count or durationMs, not both');
