@@ -24,6 +24,13 @@ import { Caller, CurrentCaller } from '../auth/auth.decorators';
 /** A 10,000-recipient bulk is written in well under this. */
 const BULK_REQUEST_TIMEOUT_MS = 30_000;
 
+/** A send asks the directory first (read-your-writes); without its answer a miss may be false. */
+const DIRECTORY_UNAVAILABLE = {
+  status: 503,
+  description:
+    'The directory did not answer, and messaging does not know the student(s) or your number yet: try again',
+};
+
 // Shapes for the API description; the messaging service validates every field.
 
 export class SendMessageBody {
@@ -75,6 +82,7 @@ export class MessagesController {
   @ApiResponse({ status: 400, description: 'Empty body, or over 1,600 characters' })
   @ApiResponse({ status: 404, description: 'Unknown student' })
   @ApiResponse({ status: 409, description: 'You have no number to send from' })
+  @ApiResponse(DIRECTORY_UNAVAILABLE)
   send(
     @CurrentCaller() caller: Caller,
     @Body() body: SendMessageBody,
@@ -97,6 +105,7 @@ export class MessagesController {
   @ApiResponse({ status: 400, description: 'No or too many students, empty or too long body' })
   @ApiResponse({ status: 404, description: 'Unknown students (`details.studentIds`)' })
   @ApiResponse({ status: 409, description: 'You have no number to send from' })
+  @ApiResponse(DIRECTORY_UNAVAILABLE)
   sendBulk(
     @CurrentCaller() caller: Caller,
     @Body() body: SendBulkBody,
