@@ -7,7 +7,7 @@ import { DirectoryCopy } from '../directory/directory-copy';
 import { NumberHolders } from '../number-holders/number-holders';
 
 /** How long a send waits for the owner before it decides with messaging's copy alone. */
-export const OWNER_TIMEOUT_MS = 2_000;
+const OWNER_TIMEOUT_MS = 2_000;
 
 /** What a send may conclude from messaging's copy: everything, or only what the copy has. */
 export interface Freshness {
