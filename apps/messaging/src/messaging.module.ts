@@ -19,6 +19,7 @@ import { InboundConversations1764240000800 } from './migrations/1764240000800-in
 import { UnattributedRepliesIndex1764240000900 } from './migrations/1764240000900-unattributed-replies-index';
 import { MessagingDirectoryCopy1764240000600 } from './migrations/1764240000600-directory-copy';
 import { Outbound1764240000700 } from './migrations/1764240000700-outbound';
+import { PacingAnswers1764240001000 } from './migrations/1764240001000-pacing-answers';
 import { NumberHolders } from './number-holders/number-holders';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
@@ -53,6 +54,7 @@ export class MessagingModule {
             Outbound1764240000700,
             InboundConversations1764240000800,
             UnattributedRepliesIndex1764240000900,
+            PacingAnswers1764240001000,
           ],
         }),
       ],

@@ -26,11 +26,28 @@ export interface UnsureSend {
   attemptStartedAt: Date;
 }
 
+const WINDOW_FULL_RECHECK_MS = 20;
+
+/**
+ * How many of a number's sends are in flight (claimed, Twilio not yet answered) or were answered
+ * within the last second. `p` is the number's messaging.number_pacing row.
+ */
+const SENDS_IN_WINDOW = `(
+  (SELECT count(*) FROM messaging.send_jobs s
+    WHERE s.from_phone = p.phone_number AND s.state = 'sending')
+  + (SELECT count(*) FROM unnest(p.recent_answers) AS answered (at)
+      WHERE answered.at > clock_timestamp() - interval '1 second'))`;
+
 /**
  * The durable queue of messages to hand to Twilio (messaging.send_jobs) and the pacing of each
- * number (messaging.number_pacing), both in Postgres so that every messaging instance shares them:
- * a send takes the next free slot of its number, slots are `spacingMs` apart, so all instances
- * together stay under SEND_RATE_PER_NUMBER for each number, and numbers pace independently.
+ * number (messaging.number_pacing), both in Postgres so that every messaging instance shares them.
+ * Numbers pace independently; for each, all instances together:
+ * - take slots `spacingMs` apart, which spreads the sends evenly;
+ * - start a send only while fewer than the rate are in flight or answered within the last second.
+ *   That bounds what Twilio receives however long each create takes to get there: were rate + 1
+ *   creates to arrive within one second, then when the last of them was claimed each other one
+ *   was in flight or had been answered after it arrived — within that second — so the claim
+ *   would have been refused.
  */
 @Injectable()
 export class SendQueue implements OnApplicationShutdown {
@@ -39,11 +56,14 @@ export class SendQueue implements OnApplicationShutdown {
    * behind the service's other work (a burst of events can hold every pooled connection).
    */
   private readonly pacing: Pool;
+  /** Sends of one number that may be in flight or answered within any one second. */
+  private readonly perSecond: number;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(MESSAGING_CONFIG) config: MessagingConfig,
   ) {
+    this.perSecond = Math.max(1, Math.floor(config.SEND_RATE_PER_NUMBER));
     this.pacing = new Pool({ connectionString: config.DATABASE_URL, max: 3 });
     this.pacing.on('error', () => undefined);
   }
@@ -114,13 +134,22 @@ export class SendQueue implements OnApplicationShutdown {
             AND EXISTS (SELECT 1 FROM messaging.send_jobs j
                          WHERE j.from_phone = p.phone_number AND j.state = 'pending'
                            AND j.not_before <= now())
+            AND ${SENDS_IN_WINDOW} < $3
           ORDER BY p.next_slot
           LIMIT 1
           FOR UPDATE OF p SKIP LOCKED`,
-        [timing.lookaheadMs, timing.leadMs],
+        [timing.lookaheadMs, timing.leadMs, this.perSecond],
       );
       const number = numbers.rows[0];
       if (!number) return { waitMs: await this.waitMs(client, timing.lookaheadMs) };
+      // Counted again now that the number is locked: the statement above saw the other sends
+      // as they were when it started, and another instance may have claimed one since.
+      const window = await client.query<{ sends: string }>(
+        `SELECT ${SENDS_IN_WINDOW} AS sends FROM messaging.number_pacing p
+          WHERE p.phone_number = $1`,
+        [number.phone_number],
+      );
+      if (Number(window.rows[0].sends) >= this.perSecond) return { waitMs: 5 };
 
       const jobs = await client.query<{
         message_id: string;
@@ -188,18 +217,40 @@ export class SendQueue implements OnApplicationShutdown {
     );
   }
 
-  /** How long until some number with work has a slot due (5–250 ms). */
+  /**
+   * How long until some number with work has a slot due (5–250 ms). A number whose window is full
+   * is looked at again in WINDOW_FULL_RECHECK_MS: an answer, here or at another instance, frees it.
+   */
   private async waitMs(client: PoolClient, lookaheadMs: number): Promise<number> {
     const { rows } = await client.query<{ wait_ms: number | null }>(
-      `SELECT extract(epoch FROM min(p.next_slot) - clock_timestamp()) * 1000 AS wait_ms
+      `SELECT extract(epoch FROM min(
+                CASE WHEN ${SENDS_IN_WINDOW} < $1 THEN p.next_slot
+                     ELSE clock_timestamp() + make_interval(secs => $2 / 1000.0)
+                END) - clock_timestamp()) * 1000 AS wait_ms
          FROM messaging.number_pacing p
         WHERE EXISTS (SELECT 1 FROM messaging.send_jobs j
                        WHERE j.from_phone = p.phone_number AND j.state = 'pending'
                          AND j.not_before <= now())`,
+      [this.perSecond, lookaheadMs + WINDOW_FULL_RECHECK_MS],
     );
     const wait = rows[0]?.wait_ms;
     if (wait === null || wait === undefined) return 250;
     return Math.min(250, Math.max(5, Number(wait) - lookaheadMs));
+  }
+
+  /**
+   * Twilio answered a send of `from` (or the call ended without an answer: Twilio cannot receive
+   * it any more). Kept with the job's change, in the same transaction, so that a claim sees
+   * either the send in flight or its answer.
+   */
+  async recordAnswer(manager: EntityManager, from: string): Promise<void> {
+    await manager.query(
+      `UPDATE messaging.number_pacing
+          SET recent_answers = (array_append(recent_answers, clock_timestamp()))
+                                 [greatest(1, cardinality(recent_answers) + 2 - $2):]
+        WHERE phone_number = $1`,
+      [from, this.perSecond],
+    );
   }
 
   /** Twilio has the message: the job is done. */

@@ -231,6 +231,7 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
     waitMs: number,
   ): Promise<void> {
     await this.unitOfWork.run(async (manager) => {
+      await this.queue.recordAnswer(manager, send.from);
       switch (outcome.kind) {
         case 'accepted':
           await this.store.recordAccepted(manager, send.messageId, {
