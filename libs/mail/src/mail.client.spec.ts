@@ -85,4 +85,21 @@ describe('MailClient over SMTP: why a mail was not sent', () => {
       client.close();
     }
   });
+
+  it('gives up on a server that accepts the connection but never greets, as unreachable', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    // SMTP_URL's own settings win over the client's 10 s default, which keeps this test short.
+    const client = new MailClient({
+      from: 'no-reply@localhost',
+      smtpUrl: `smtp://127.0.0.1:${port}?greetingTimeout=300`,
+    });
+    try {
+      await expect(client.send(mail)).rejects.toMatchObject({ kind: 'unreachable' });
+    } finally {
+      client.close();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });

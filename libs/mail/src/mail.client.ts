@@ -83,7 +83,15 @@ export class MailClient {
   constructor(private readonly options: MailClientOptions) {
     this.directory = options.directory ?? path.resolve('var', 'mail');
     this.transport = options.smtpUrl
-      ? nodemailer.createTransport(options.smtpUrl)
+      ? nodemailer.createTransport({
+          url: options.smtpUrl,
+          // nodemailer waits 2 minutes for a connection by default; a server that drops packets
+          // would hold each attempt (and the rows it locked) that long. Query parameters of
+          // SMTP_URL (`?connectionTimeout=…`) still win.
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
+        })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
