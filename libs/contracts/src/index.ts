@@ -17,6 +17,7 @@ export * from './directory/roles';
 export * from './directory/directory.events';
 export * from './directory/directory.requests';
 export * from './directory/send-context.requests';
+export * from './directory/dev-sign-in';
 export * from './numbers/numbers.events';
 export * from './numbers/numbers.requests';
 export * from './audit/audit-recorded.event';

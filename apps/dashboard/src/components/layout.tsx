@@ -1,0 +1,83 @@
+import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { Link, Outlet, useLocation } from 'react-router';
+import { formatPhone } from '../lib/format';
+import { useLiveEvents } from '../lib/live-events';
+import { useMe, useTile } from '../lib/queries';
+import { session } from '../lib/session';
+
+/** The signed-in frame: top bar (me, my number, sign-out), navigation, and the view. */
+export function Layout({ token }: { token: string }) {
+  useLiveEvents(token);
+  const [menuOpen, menu] = useDisclosure(false);
+  const location = useLocation();
+  const queries = useQueryClient();
+  const me = useMe().data;
+  const unread = (useTile().data ?? []).reduce((sum, row) => sum + row.unreadCount, 0);
+
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Fidelis SMS` : 'Fidelis SMS';
+  }, [unread]);
+  useEffect(menu.close, [location.pathname, menu.close]);
+
+  const signOut = () => {
+    session.signOut();
+    queries.clear();
+  };
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 200, breakpoint: 'sm', collapsed: { mobile: !menuOpen } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={menuOpen}
+              onClick={menu.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Menu"
+            />
+            <Title order={2} size="h4">
+              Fidelis SMS
+            </Title>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {me && (
+              <Text size="sm" visibleFrom="sm">
+                {me.number ? `${formatPhone(me.number.phoneNumber)} · ` : ''}
+                {me.name}
+              </Text>
+            )}
+            <Button variant="subtle" size="compact-sm" onClick={signOut}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <NavLink
+          component={Link}
+          to="/"
+          label="SMS tile"
+          active={location.pathname === '/'}
+          rightSection={
+            unread > 0 ? (
+              <Badge size="sm" circle aria-label={`${unread} unread`}>
+                {unread}
+              </Badge>
+            ) : undefined
+          }
+        />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,39 @@
+import { Alert, Anchor, Loader, Stack, Text, Title } from '@mantine/core';
+import { Link, useSearchParams } from 'react-router';
+import { Composer } from '../components/composer';
+import { Thread } from '../components/thread';
+import { formatPhone } from '../lib/format';
+import { useMarkRead } from '../lib/mark-read';
+import { useConversation } from '../lib/queries';
+
+/** The conversation on my number with one phone, a student's or an unknown sender's. */
+export function PhoneConversationPage() {
+  const contactPhone = useSearchParams()[0].get('contactPhone') ?? '';
+  const messages = useConversation(contactPhone);
+  useMarkRead(contactPhone, messages.dataUpdatedAt);
+
+  if (!contactPhone) {
+    return <Alert color="yellow">The address names no phone (?contactPhone=+1…).</Alert>;
+  }
+  const known = messages.data?.findLast((message) => message.studentId !== null);
+  return (
+    <Stack maw={720}>
+      <Anchor component={Link} to="/" size="sm">
+        ← SMS tile
+      </Anchor>
+      <Title order={1} size="h3">
+        {formatPhone(contactPhone)}
+      </Title>
+      {messages.isPending && <Loader aria-label="Loading messages" />}
+      {messages.isError && <Alert color="red">{messages.error.message}</Alert>}
+      {messages.data && <Thread messages={messages.data} them={formatPhone(contactPhone)} />}
+      {known?.studentId ? (
+        <Composer studentId={known.studentId} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          This phone is not a student&apos;s in the directory, so there is no one to answer yet.
+        </Text>
+      )}
+    </Stack>
+  );
+}

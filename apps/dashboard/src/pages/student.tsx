@@ -1,0 +1,51 @@
+import { Alert, Anchor, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Link, useParams } from 'react-router';
+import { Composer } from '../components/composer';
+import { Thread } from '../components/thread';
+import { formatPhone } from '../lib/format';
+import { useMarkRead } from '../lib/mark-read';
+import { useStudent, useStudentMessages } from '../lib/queries';
+
+/** The student: who they are, every SMS and fallback email with them, and a composer. */
+export function StudentPage() {
+  const studentId = useParams().studentId ?? '';
+  const student = useStudent(studentId);
+  const messages = useStudentMessages(studentId);
+  useMarkRead(student.data?.smsPhone, messages.dataUpdatedAt);
+
+  if (student.isPending) return <Loader aria-label="Loading the student" />;
+  if (student.isError) return <Alert color="red">{student.error.message}</Alert>;
+  const { name, email, smsPhone, sharesPhoneWith } = student.data;
+
+  return (
+    <Stack maw={720}>
+      <Anchor component={Link} to="/" size="sm">
+        ← SMS tile
+      </Anchor>
+      <div>
+        <Title order={1} size="h3">
+          {name}
+        </Title>
+        <Group gap="xs">
+          <Text size="sm" c="dimmed">
+            {smsPhone ? formatPhone(smsPhone) : 'No SMS phone'}
+            {email ? ` · ${email}` : ''}
+          </Text>
+        </Group>
+        {sharesPhoneWith.length > 0 && (
+          <Text size="sm" c="dimmed">
+            Shares this phone with {sharesPhoneWith.length} other{' '}
+            {sharesPhoneWith.length === 1 ? 'student' : 'students'}.
+          </Text>
+        )}
+      </div>
+      {messages.isPending && <Loader aria-label="Loading messages" />}
+      {messages.isError && <Alert color="red">{messages.error.message}</Alert>}
+      {messages.data && <Thread messages={messages.data} them={name} />}
+      <Composer
+        studentId={studentId}
+        note={smsPhone ? undefined : `${name} has no SMS phone: messages go by email.`}
+      />
+    </Stack>
+  );
+}
