@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { eventually } from './eventually';
+import { freePort } from './free-port';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -61,15 +61,4 @@ export async function startEmulatorProcess(callbackDelayMs = 20): Promise<Emulat
       await exited;
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

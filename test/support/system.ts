@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { INestApplicationContext } from '@nestjs/common';
 import { Pool } from 'pg';
 import * as amqp from 'amqplib';
@@ -20,6 +19,7 @@ import {
 } from '../../tools/twilio-emulator/test/support/emulator-harness';
 import { DATABASE_URL, RABBITMQ_URL } from './infrastructure';
 import { tokenFor } from './tokens';
+import { freePort } from './free-port';
 
 export interface TestSystem {
   /** The gateway's base URL, which is also its PUBLIC_BASE_URL. */
@@ -117,17 +117,6 @@ export async function activeNumbers(): Promise<string[]> {
   } finally {
     await db.end();
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**

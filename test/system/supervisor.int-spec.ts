@@ -8,7 +8,8 @@ import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
 import { eventually } from '../support/eventually';
 import { DATABASE_URL, RABBITMQ_URL } from '../support/infrastructure';
 import { PushService, startPushService, TestSubscription } from '../support/push-service';
-import { activeNumbers, ApiOptions, callApi, freePort } from '../support/system';
+import { freePort } from '../support/free-port';
+import { activeNumbers, ApiOptions, callApi } from '../support/system';
 import { postSignedForm } from '../support/webhooks';
 
 /**

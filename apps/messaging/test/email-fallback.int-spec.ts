@@ -16,6 +16,7 @@ import {
   studentRow,
   TestStudent,
 } from './support/sending-fixtures';
+import { freePort } from '../../../test/support/free-port';
 
 // The SMTP server's port is chosen first and nothing listens on it: the system starts with its
 // mail server down. The tests start one there later.
@@ -38,17 +39,6 @@ afterAll(async () => {
   await system?.close();
   await smtp?.close();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A server on the SMTP port that drops every connection at once (reset): the outage goes on. */
 async function droppingConnections(): Promise<{
