@@ -5,8 +5,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { GatewayConfig } from './config';
+import { DEFAULT_DASHBOARD_DIR, serveDashboard } from './dashboard/serve-dashboard';
 import { GatewayModule } from './gateway.module';
 import { acceptOnly } from './http/accept-only.middleware';
+import { secureAndCompress } from './http/security';
 
 /** Twilio's webhooks are a few kilobytes; anything much larger is not one. */
 const FORM_LIMIT = '64kb';
@@ -33,13 +35,22 @@ export async function listenGateway(
   await (host === undefined ? listen(port, ACCEPT_BACKLOG) : listen(port, host, ACCEPT_BACKLOG));
 }
 
+export interface GatewayOptions {
+  /** The built dashboard to serve at `/` (`dist/dashboard` of the working directory). */
+  dashboardDir?: string;
+}
+
 /** The gateway application, configured as in production (also used by the tests). */
-export async function createGateway(config: GatewayConfig): Promise<INestApplication> {
+export async function createGateway(
+  config: GatewayConfig,
+  { dashboardDir = DEFAULT_DASHBOARD_DIR }: GatewayOptions = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  secureAndCompress(app);
   // Each part of the gateway parses the one media type it speaks (before Nest's routes run).
   app.use('/api', acceptOnly('application/json'), json({ limit: JSON_LIMIT }));
   app.use(
@@ -47,6 +58,7 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     acceptOnly('application/x-www-form-urlencoded'),
     urlencoded({ limit: FORM_LIMIT, extended: false }),
   );
+  serveDashboard(app, dashboardDir);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
