@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { InboundSmsStored } from '@fidelis/contracts';
 import { loadGatewayConfig } from '../src/config';
@@ -141,6 +141,21 @@ describe('the dashboard served by the gateway', () => {
       expect(received.event).toBe('sms.received');
     } finally {
       client.close();
+    }
+  });
+
+  it('finds the dashboard relative to the working directory, as npm start gives it', async () => {
+    const relativeGateway = await createGateway(loadGatewayConfig(system.env), {
+      dashboardDir: relative(process.cwd(), dashboardDir),
+    });
+    await listenGateway(relativeGateway, 0, '127.0.0.1');
+    try {
+      const port = (relativeGateway.getHttpServer().address() as AddressInfo).port;
+      const response = await fetch(`http://127.0.0.1:${port}/students/s-1`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe(INDEX_HTML);
+    } finally {
+      await relativeGateway.close();
     }
   });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { static as serveStatic, type NextFunction, type Request, type Response } from 'express';
 
@@ -22,11 +22,12 @@ const isServerAddress = (path: string) =>
  * nothing when the dashboard was not built (the API works without it).
  */
 export function serveDashboard(app: INestApplication, directory: string): boolean {
-  const index = join(directory, 'index.html');
+  const root = resolve(directory);
+  const index = join(root, 'index.html');
   if (!existsSync(index)) return false;
-  const assets = join(directory, 'assets');
+  const assets = join(root, 'assets');
   app.use(
-    serveStatic(directory, {
+    serveStatic(root, {
       index: false,
       setHeaders: (response, path) => {
         response.setHeader(
