@@ -1,4 +1,14 @@
-import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -20,7 +30,11 @@ export function Layout({ token }: { token: string }) {
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Fidelis SMS` : 'Fidelis SMS';
   }, [unread]);
-  useEffect(menu.close, [location.pathname, menu.close]);
+  // The menu (on phones) closes once a view is chosen.
+  const closeMenu = menu.close;
+  useEffect(() => {
+    closeMenu();
+  }, [location.pathname, closeMenu]);
 
   const signOut = () => {
     session.signOut();
@@ -68,8 +82,9 @@ export function Layout({ token }: { token: string }) {
           active={location.pathname === '/'}
           rightSection={
             unread > 0 ? (
-              <Badge size="sm" circle aria-label={`${unread} unread`}>
+              <Badge size="sm" circle>
                 {unread}
+                <VisuallyHidden> unread</VisuallyHidden>
               </Badge>
             ) : undefined
           }

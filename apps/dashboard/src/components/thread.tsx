@@ -1,4 +1,4 @@
-import { Anchor, Paper, Text } from '@mantine/core';
+import { Anchor, Paper, Text, VisuallyHidden } from '@mantine/core';
 import type { RoutedMessageView } from '@fidelis/contracts';
 import { useEffect, useRef } from 'react';
 import { formatWhen, statusWords } from '../lib/format';
@@ -7,7 +7,9 @@ import classes from './thread.module.css';
 /** A conversation, oldest first: theirs on the left, ours on the right with its status. */
 export function Thread({ messages, them }: { messages: RoutedMessageView[]; them: string }) {
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages.length]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.length]);
 
   if (messages.length === 0) return <Text c="dimmed">No messages yet.</Text>;
   return (
@@ -18,7 +20,7 @@ export function Thread({ messages, them }: { messages: RoutedMessageView[]; them
           return (
             <li key={message.id} className={ours ? classes.ours : classes.theirs}>
               <Paper className={classes.bubble} bg={ours ? 'blue.0' : 'gray.1'} p="xs" radius="md">
-                <span className={classes.hidden}>{ours ? 'You:' : `${them}:`} </span>
+                <VisuallyHidden>{ours ? 'You:' : `${them}:`} </VisuallyHidden>
                 <Text size="sm" className={classes.body}>
                   {message.body}
                 </Text>

@@ -1,11 +1,14 @@
 import type { MessageView } from '@fidelis/contracts';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
-/** US numbers in national format, `(415) 555-0101`; others in international format. */
+/**
+ * North American numbers in national format, `(415) 555-0101`; others in international format.
+ * By calling code, not country: a number the metadata cannot place (555-4030) is still +1.
+ */
 export function formatPhone(e164: string): string {
   const phone = parsePhoneNumberFromString(e164);
   if (!phone) return e164;
-  return phone.country === 'US' ? phone.formatNational() : phone.formatInternational();
+  return phone.countryCallingCode === '1' ? phone.formatNational() : phone.formatInternational();
 }
 
 const DAY_MS = 86_400_000;

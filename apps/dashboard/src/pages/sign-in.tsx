@@ -55,7 +55,7 @@ export function SignInPage() {
                     loading={signIn.isPending && signIn.variables === member.id}
                     onClick={() => signIn.mutate(member.id)}
                     rightSection={
-                      <Text span size="xs" c="dimmed">
+                      <Text span size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                         {member.phoneNumber ? formatPhone(member.phoneNumber) : 'no number'}
                       </Text>
                     }

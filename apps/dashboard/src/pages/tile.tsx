@@ -1,4 +1,14 @@
-import { Alert, Badge, Group, Loader, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Group,
+  Loader,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+  VisuallyHidden,
+} from '@mantine/core';
 import type { TileRow } from '@fidelis/contracts';
 import { Link } from 'react-router';
 import { formatPhone, formatWhen } from '../lib/format';
@@ -62,8 +72,9 @@ function ConversationLink({ row }: { row: TileRow }) {
           {last.direction === 'outbound' ? `You: ${last.body}` : last.body}
         </Text>
         {unread && (
-          <Badge size="sm" circle aria-label={`${row.unreadCount} unread`}>
+          <Badge size="sm" circle>
             {row.unreadCount}
+            <VisuallyHidden> unread</VisuallyHidden>
           </Badge>
         )}
       </Group>

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } fro
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Broker } from '@fidelis/broker';
 import {
+  Conversation,
   MANAGER_ROLES,
   MarkConversationRead,
   MessageStatus,
@@ -29,6 +30,15 @@ export class SmsController {
   })
   tile(@CurrentCaller() caller: Caller) {
     return this.broker.request(SmsTile, { staffId: caller.staffId });
+  }
+
+  @Get('sms/conversation')
+  @ApiOperation({
+    summary: 'One conversation of the caller: the newest 500 messages with a phone, oldest first',
+  })
+  @ApiQuery({ name: 'contactPhone', example: '+14155550123' })
+  conversation(@CurrentCaller() caller: Caller, @Query('contactPhone') contactPhone?: string) {
+    return this.broker.request(Conversation, { staffId: caller.staffId, contactPhone });
   }
 
   @Post('sms/tile/read')

@@ -1,6 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Broker } from '@fidelis/broker';
-import { MarkConversationRead, SearchSms, SmsTile, StudentMessages } from '@fidelis/contracts';
+import {
+  Conversation,
+  MarkConversationRead,
+  SearchSms,
+  SmsTile,
+  StudentMessages,
+} from '@fidelis/contracts';
 import { SmsViewsQueries } from './sms-views.queries';
 
 @Injectable()
@@ -12,6 +18,7 @@ export class SmsViewsHandlers implements OnModuleInit {
 
   onModuleInit(): void {
     this.broker.handle(SmsTile, ({ staffId }) => this.views.tile(staffId));
+    this.broker.handle(Conversation, (request) => this.views.conversation(request));
     this.broker.handle(MarkConversationRead, (request) => this.views.markRead(request));
     this.broker.handle(SearchSms, (request) => this.views.search(request));
     this.broker.handle(StudentMessages, ({ studentId }) => this.views.studentHistory(studentId));

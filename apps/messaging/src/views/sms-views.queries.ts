@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  ConversationRequest,
   decodeCursor,
   DomainError,
   encodeCursor,
@@ -21,6 +22,8 @@ interface RoutedRow extends MessageRow {
 
 const DEFAULT_PAGE = 50;
 const TILE_SIZE = 200;
+/** The newest messages of a conversation shown at once. */
+const CONVERSATION_SIZE = 500;
 /** Up to this many matches a full-text search sorts its hits; beyond, it walks the time index. */
 const RARE_HITS = 2_000;
 
@@ -80,6 +83,16 @@ export class SmsViewsQueries {
       unreadCount: row.unread_count,
       updatedAt: row.created_at.toISOString(),
     }));
+  }
+
+  /** The newest messages between the staff member's number and one phone, oldest first. */
+  async conversation(request: ConversationRequest): Promise<RoutedMessageView[]> {
+    const rows = await this.dataSource.query<RoutedRow[]>(
+      `SELECT * FROM messaging.messages WHERE staff_id = $1 AND contact_phone = $2
+        ORDER BY created_at DESC, id DESC LIMIT ${CONVERSATION_SIZE}`,
+      [request.staffId, request.contactPhone],
+    );
+    return rows.reverse().map(routedView);
   }
 
   /** Everything in the conversation up to now counts as read. */

@@ -37,12 +37,15 @@ export class StaffRequest {
   staffId: string;
 }
 
-export class MarkConversationReadRequest extends StaffRequest {
+/** One conversation of a staff member: the messages between their number and one phone. */
+export class ConversationRequest extends StaffRequest {
   @IsString()
   @IsNotEmpty()
   @MaxLength(40)
   contactPhone: string;
 }
+
+export class MarkConversationReadRequest extends ConversationRequest {}
 
 export class SearchSmsRequest {
   @IsOptional()
@@ -93,6 +96,11 @@ export const MarkConversationRead = defineRequest<
   MarkConversationReadRequest,
   { contactPhone: string; readAt: string }
 >('messaging', 'mark-conversation-read', MarkConversationReadRequest);
+export const Conversation = defineRequest<ConversationRequest, RoutedMessageView[]>(
+  'messaging',
+  'conversation',
+  ConversationRequest,
+);
 export const SearchSms = defineRequest<
   SearchSmsRequest,
   { items: RoutedMessageView[]; nextBefore: string | null }

@@ -1,0 +1,184 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import { ensureDashboardBuilt } from '../support/dashboard-build';
+import { eventually } from '../support/eventually';
+import { startSystem, TestSystem } from '../support/system';
+
+const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+const suffix = randomBytes(3).toString('hex');
+const admin = { staffId: `admin-e2e-${suffix}`, role: 'admin' as const };
+const coach = { id: `coach-e2e-${suffix}`, name: 'Carla Coach', number: '' };
+const student = {
+  id: `student-e2e-${suffix}`,
+  name: 'Sam Student',
+  smsPhone: `+1415555${randomInt(1000, 10_000)}`,
+};
+const unknownSender = `+1628555${randomInt(1000, 10_000)}`;
+
+const national = (e164: string) => parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
+const exactly = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+
+let system: TestSystem;
+let browser: Browser;
+let page: Page;
+/** Uncaught errors of the page's scripts (none is the goal). */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  ensureDashboardBuilt();
+  system = await startSystem();
+  const put = async (path: string, body: object) =>
+    expect((await system.api('PUT', path, { as: admin, body })).status).toBe(200);
+  await put(`/api/staff/${coach.id}`, {
+    name: coach.name,
+    email: `${coach.id}@example.edu`,
+    role: 'coach',
+  });
+  await put(`/api/students/${student.id}`, {
+    name: student.name,
+    email: `${student.id}@example.edu`,
+    smsPhone: student.smsPhone,
+  });
+  const bought = await system.api('POST', '/api/numbers', {
+    as: admin,
+    body: { areaCode: '415', staffId: coach.id },
+  });
+  expect(bought.status).toBe(201);
+  coach.number = bought.body.phoneNumber;
+
+  browser = await launchChromium();
+  const context = await browser.newContext({
+    baseURL: system.url,
+    viewport: { width: 1280, height: 800 },
+  });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.close();
+});
+
+/** Axe finds nothing serious or critical, no script failed; the view is saved for the README. */
+async function checkView(name: string) {
+  expect(await seriousAccessibilityProblems(page)).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The student texts the coach's number through the emulator, as a phone would. */
+async function text(from: string, body: string) {
+  const sent = await system.emulator.control('/inbound', { from, to: coach.number, body });
+  expect(sent.status).toBe(200);
+}
+
+describe('the dashboard in a browser', () => {
+  it('signs in as a coach through the development sign-in', async () => {
+    await page.goto('/');
+    const me = page.getByRole('button', { name: exactly(national(coach.number)) });
+    await me.waitFor();
+    expect(await me.textContent()).toContain('Carla Coach');
+    await checkView('sign-in');
+
+    await me.click();
+    await page.getByRole('heading', { name: 'SMS tile' }).waitFor();
+    await page.getByText('No conversations yet').waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("fidelis.token")')).toBeTruthy();
+  });
+
+  it("shows a student's reply live in the tile, unread, with the total in the tab title", async () => {
+    await text(student.smsPhone, 'Can we meet tomorrow?');
+
+    const conversation = page.getByRole('link', { name: /Sam Student/ });
+    await conversation.waitFor();
+    expect(await conversation.textContent()).toContain('Can we meet tomorrow?');
+    expect(await conversation.textContent()).toContain('1 unread');
+    await eventually(async () => expect(await page.title()).toBe('(1) Fidelis SMS'));
+    await checkView('sms-tile');
+  });
+
+  it("opens the student's conversation and marks it read", async () => {
+    await page.getByRole('link', { name: /Sam Student/ }).click();
+    await page.waitForURL(`**/students/${student.id}`);
+    await page.getByRole('heading', { name: 'Sam Student' }).waitFor();
+    await page.getByText('Can we meet tomorrow?').waitFor();
+    await eventually(async () => expect(await page.title()).toBe('Fidelis SMS'));
+  });
+
+  it('counts segments as the coach types, sends from her number, and shows delivery live', async () => {
+    const message = page.getByRole('textbox', { name: 'Message' });
+    const answer = `Yes, 3pm works. ${'See you in room 204 by the library. '.repeat(5)}`.trim();
+    await message.fill(answer);
+    await page.getByText('2 segments · GSM-7').waitFor();
+    await message.fill('Yes, 3pm works — see you there');
+    await page.getByText('1 segment · UCS-2').waitFor();
+    await message.fill(answer);
+
+    await page.getByRole('button', { name: 'Send' }).click();
+    const atTwilio = await eventually(async () => {
+      const { body } = await system.emulator.control('/messages');
+      const found = (
+        body as { messages: { body: string; from: string; to: string }[] }
+      ).messages.filter((sent) => sent.body === answer);
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+    expect(atTwilio).toMatchObject({ from: coach.number, to: student.smsPhone });
+
+    await page.getByText(/Delivered/).waitFor();
+    expect(await message.inputValue()).toBe('');
+    await checkView('student');
+  });
+
+  it('shows the student view again after a reload', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sam Student' }).waitFor();
+    await page.getByText('Can we meet tomorrow?').waitFor();
+    await page.getByText(/Delivered/).waitFor();
+  });
+
+  it("opens an unknown sender's conversation by its deep link after a reload", async () => {
+    await page.goto('/');
+    await page.getByRole('link', { name: /Sam Student/ }).waitFor();
+    await text(unknownSender, 'Who is this?');
+    const link = page.getByRole('link', { name: exactly(national(unknownSender)) });
+    await link.waitFor();
+
+    await page.goto(`/sms?contactPhone=${encodeURIComponent(unknownSender)}`);
+    await page.reload();
+    await page.getByRole('heading', { name: national(unknownSender) }).waitFor();
+    await page.getByText('Who is this?').waitFor();
+    await page.getByText("This phone is not a student's in the directory").waitFor();
+    await checkView('unknown-sender');
+  });
+
+  it('fits a 390 px wide phone without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [address, name] of [
+      ['/', 'sms-tile-390'],
+      [`/students/${student.id}`, 'student-390'],
+    ]) {
+      await page.goto(address);
+      await page.getByRole('heading').first().waitFor();
+      await page
+        .getByRole('link', { name: /Sam Student|SMS tile/ })
+        .first()
+        .waitFor();
+      const width = await page.evaluate('document.documentElement.scrollWidth');
+      expect(width).toBeLessThanOrEqual(390);
+      await checkView(name);
+    }
+  });
+
+  it('signs out back to the sign-in page', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Fidelis SMS' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("fidelis.token")')).toBeNull();
+  });
+});
