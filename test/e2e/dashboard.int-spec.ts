@@ -7,6 +7,7 @@ import { launchChromium, seriousAccessibilityProblems } from '../support/browser
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
+import { tokenFor } from '../support/tokens';
 
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const suffix = randomBytes(3).toString('hex');
@@ -174,6 +175,27 @@ describe('the dashboard in a browser', () => {
       expect(width).toBeLessThanOrEqual(390);
       await checkView(name);
     }
+  });
+
+  it("takes the platform's token from the address, keeps it for the tab and hides it", async () => {
+    await page.evaluate('sessionStorage.clear()');
+    await page.goto('about:blank'); // the platform's link opens the dashboard afresh
+    const token = tokenFor(coach.id, 'coach');
+    await page.goto(`${system.url}/students/${student.id}#access_token=${token}`);
+    await page.getByRole('heading', { name: 'Sam Student' }).waitFor();
+    expect(page.url()).toBe(`${system.url}/students/${student.id}`);
+    expect(await page.evaluate('sessionStorage.getItem("fidelis.token")')).toBe(token);
+  });
+
+  it('returns to the sign-in page when the API refuses the token (401)', async () => {
+    await page.evaluate('sessionStorage.setItem("fidelis.token", "expired-or-forged")');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Fidelis SMS' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("fidelis.token")')).toBeNull();
+    // Signed in again by the platform while the page is open: the token comes in a new fragment.
+    await page.evaluate(`location.hash = "access_token=${tokenFor(coach.id, 'coach')}"`);
+    await page.getByRole('heading', { name: 'Sam Student' }).waitFor();
+    expect(page.url()).toBe(`${system.url}/students/${student.id}`);
   });
 
   it('signs out back to the sign-in page', async () => {

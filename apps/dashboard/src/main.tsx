@@ -8,6 +8,8 @@ import { App } from './app';
 import { takeTokenFromAddress } from './lib/session';
 
 takeTokenFromAddress();
+// The platform may also hand a new token over to a page already open.
+window.addEventListener('hashchange', takeTokenFromAddress);
 
 /** A darker blue than Mantine's default (3.6:1 on white) so that links and buttons read at 4.5:1. */
 const theme = createTheme({ primaryShade: 8 });
