@@ -68,6 +68,7 @@ afterAll(async () => {
 
 /** Axe finds nothing serious or critical, no script failed; the view is saved for the README. */
 async function checkView(name: string) {
+  await page.mouse.move(0, 0); // the view as it rests, not under the pointer that clicked it
   expect(await seriousAccessibilityProblems(page)).toEqual([]);
   expect(pageErrors).toEqual([]);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -157,6 +158,19 @@ describe('the dashboard in a browser', () => {
     await page.getByText('Who is this?').waitFor();
     await page.getByText("This phone is not a student's in the directory").waitFor();
     await checkView('unknown-sender');
+  });
+
+  it('finds a student in Compose and opens their conversation to write', async () => {
+    await page.getByRole('link', { name: 'Compose' }).click();
+    await page.getByRole('heading', { name: 'New message' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Find a student' }).fill(`${student.id}@example`);
+    const found = page.getByRole('link', { name: 'Sam Student' });
+    await found.waitFor();
+    await checkView('compose');
+
+    await found.click();
+    await page.waitForURL(`**/students/${student.id}`);
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
   });
 
   it('fits a 390 px wide phone without sideways scrolling', async () => {

@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
+import { ComposePage } from './pages/compose';
 import { useToken } from './lib/session';
 import { NotFoundPage } from './pages/not-found';
 import { PhoneConversationPage } from './pages/phone-conversation';
@@ -17,6 +18,7 @@ export function App() {
         <Route index element={<TilePage />} />
         <Route path="students/:studentId" element={<StudentPage />} />
         <Route path="sms" element={<PhoneConversationPage />} />
+        <Route path="compose" element={<ComposePage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

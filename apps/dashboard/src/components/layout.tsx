@@ -89,6 +89,12 @@ export function Layout({ token }: { token: string }) {
             ) : undefined
           }
         />
+        <NavLink
+          component={Link}
+          to="/compose"
+          label="Compose"
+          active={location.pathname === '/compose'}
+        />
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />

@@ -38,6 +38,17 @@ export const useConversation = (contactPhone: string) =>
       ),
   });
 
+/** Students whose name, email or phone matches `q` (nothing is asked for an empty `q`). */
+export const useStudentSearch = (q: string) =>
+  useQuery({
+    queryKey: ['students', q],
+    queryFn: () =>
+      api<{ items: StudentView[]; nextBefore: string | null }>(
+        `/api/students?q=${encodeURIComponent(q)}&limit=20`,
+      ),
+    enabled: q !== '',
+  });
+
 /** Whom the development sign-in offers; null in production (404), where there is none. */
 export const useDevStaff = () =>
   useQuery({
