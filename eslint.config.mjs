@@ -16,6 +16,12 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's service worker: plain JavaScript the browser loads as it is.
+    files: ['apps/dashboard/public/**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'script', globals: { self: 'readonly', URL: 'readonly' } },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts'],
     // Tests read response bodies as `any`, and their handlers are async to fit the handler type.
     rules: {

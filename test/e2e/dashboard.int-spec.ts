@@ -173,6 +173,50 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('textbox', { name: 'Message' }).waitFor();
   });
 
+  it("shows a push delivered to the page's service worker as a notification", async () => {
+    await page.context().grantPermissions(['notifications'], { origin: system.url });
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    const cdp = await page.context().newCDPSession(page);
+    const registrationId = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r) => r.scopeURL === `${system.url}/` && !r.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      });
+    });
+    await cdp.send('ServiceWorker.enable');
+    const payload = {
+      title: 'Sam Student',
+      body: 'Can we meet tomorrow?',
+      url: `/students/${student.id}`,
+    };
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: system.url,
+      registrationId: await registrationId,
+      data: JSON.stringify(payload),
+    });
+
+    const shown = await eventually(async () => {
+      const notifications = await page.evaluate<object[]>(
+        'navigator.serviceWorker.ready.then((r) => r.getNotifications())' +
+          '.then((all) => all.map((n) => ({ title: n.title, body: n.body, data: n.data })))',
+      );
+      expect(notifications).toHaveLength(1);
+      return notifications[0];
+    });
+    expect(shown).toEqual({ title: payload.title, body: payload.body, data: { url: payload.url } });
+    await cdp.detach();
+  });
+
+  it('offers an installable app: a manifest and a service worker at /', async () => {
+    const manifest = await page.evaluate(
+      "fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())",
+    );
+    expect(manifest).toMatchObject({ name: 'Fidelis SMS', start_url: '/', display: 'standalone' });
+    expect(await page.evaluate('navigator.serviceWorker.ready.then((r) => r.scope)')).toBe(
+      `${system.url}/`,
+    );
+  });
+
   it('fits a 390 px wide phone without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const [address, name] of [

@@ -21,6 +21,9 @@ const readableDimmed: CSSVariablesResolver = () => ({
   dark: {},
 });
 
+// Shows Web Push notifications, even while no dashboard tab is open (CONTRACT.md §7).
+void navigator.serviceWorker?.register('/sw.js', { scope: '/' });
+
 const queries = new QueryClient({
   // A refused request (4xx) will be refused again: only a network failure is worth a retry.
   defaultOptions: { queries: { retry: (failures, error) => failures < 2 && !('status' in error) } },
