@@ -207,6 +207,17 @@ describe('the dashboard in a browser', () => {
     await cdp.detach();
   });
 
+  it('says plainly when this browser cannot turn notifications on, and that email goes on', async () => {
+    // Headless Chromium has no push service to subscribe with, like a browser offline.
+    await page.getByRole('button', { name: 'Turn on notifications' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain("You'll keep getting an email for each reply.");
+    await checkView('notifications-refused');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await refusal.waitFor({ state: 'detached' });
+  });
+
   it('offers an installable app: a manifest and a service worker at /', async () => {
     const manifest = await page.evaluate(
       "fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())",

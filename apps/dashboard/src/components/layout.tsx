@@ -1,4 +1,5 @@
 import {
+  Alert,
   AppShell,
   Badge,
   Burger,
@@ -10,11 +11,12 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { formatPhone } from '../lib/format';
 import { useLiveEvents } from '../lib/live-events';
+import { forgetNotifications, notificationsOn, turnOnNotifications } from '../lib/push';
 import { useMe, useTile } from '../lib/queries';
 import { session } from '../lib/session';
 
@@ -36,9 +38,17 @@ export function Layout({ token }: { token: string }) {
     closeMenu();
   }, [location.pathname, closeMenu]);
 
+  const push = useQuery({ queryKey: ['push-subscription'], queryFn: notificationsOn });
+  const turnOn = useMutation({
+    mutationFn: turnOnNotifications,
+    onSuccess: () => queries.invalidateQueries({ queryKey: ['push-subscription'] }),
+  });
+
   const signOut = () => {
-    session.signOut();
-    queries.clear();
+    void forgetNotifications().finally(() => {
+      session.signOut();
+      queries.clear();
+    });
   };
 
   return (
@@ -95,8 +105,36 @@ export function Layout({ token }: { token: string }) {
           label="Compose"
           active={location.pathname === '/compose'}
         />
+        {/* Push is asked for on a click only, as browsers require. */}
+        {push.data === false && (
+          <Button
+            variant="light"
+            size="compact-sm"
+            mt="md"
+            loading={turnOn.isPending}
+            onClick={() => turnOn.mutate()}
+          >
+            Turn on notifications
+          </Button>
+        )}
+        {push.data && (
+          <Text size="sm" mt="md" px="sm">
+            Notifications on
+          </Text>
+        )}
       </AppShell.Navbar>
       <AppShell.Main>
+        {turnOn.isError && (
+          <Alert
+            color="yellow"
+            mb="md"
+            withCloseButton
+            closeButtonLabel="Dismiss"
+            onClose={() => turnOn.reset()}
+          >
+            {turnOn.error.message}
+          </Alert>
+        )}
         <Outlet />
       </AppShell.Main>
     </AppShell>
