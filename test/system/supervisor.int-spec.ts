@@ -297,8 +297,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (system && system.exitCode === null) {
-    system.kill('SIGKILL');
+    // SIGTERM, so the supervisor stops its children too: a SIGKILL here left them running
+    // (and connecting to the broker) whenever a test had failed before the one that stops it.
+    system.kill('SIGTERM');
+    const killLater = setTimeout(() => system.kill('SIGKILL'), 15_000);
     await exited;
+    clearTimeout(killLater);
   }
   await pushService?.close();
   await db?.end();
