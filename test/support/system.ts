@@ -17,6 +17,7 @@ import {
   EmulatorHarness,
   startEmulator,
 } from '../../tools/twilio-emulator/test/support/emulator-harness';
+import { TEST_DASHBOARD_DIR } from './dashboard-build';
 import { DATABASE_URL, RABBITMQ_URL } from './infrastructure';
 import { tokenFor } from './tokens';
 import { freePort } from './free-port';
@@ -161,7 +162,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   for (const [name, boot] of workers) {
     if (!options.without?.includes(name)) running.set(name, await boot());
   }
-  const gateway = await createGateway(loadGatewayConfig(env));
+  const gateway = await createGateway(loadGatewayConfig(env), { dashboardDir: TEST_DASHBOARD_DIR });
   await listenGateway(gateway, port, '127.0.0.1');
   running.set('gateway', gateway);
 
