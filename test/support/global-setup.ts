@@ -1,25 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { RABBITMQ_VHOST } from './infrastructure';
 
+const rabbitmqctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args]).toString();
+
 /**
  * The tests' RabbitMQ traffic lives in a vhost of its own (`fidelis_test`, or TEST_RABBITMQ_VHOST),
  * so a system started with `npm start` on the same broker never consumes a test's events (nor the
- * tests its own).
+ * tests its own). With TEST_RABBITMQ_FRESH_VHOST=1 the vhost is emptied first: the resilience
+ * suite waits for every queue to drain, and must not wait on what an earlier run left behind.
  */
 export default function globalSetup(): void {
   if (process.env.RABBITMQ_URL) return;
-  const vhosts = execFileSync('rabbitmqctl', ['-q', 'list_vhosts', 'name']).toString();
-  if (!vhosts.split('\n').includes(RABBITMQ_VHOST)) {
-    execFileSync('rabbitmqctl', ['-q', 'add_vhost', RABBITMQ_VHOST]);
-    execFileSync('rabbitmqctl', [
-      '-q',
-      'set_permissions',
-      '-p',
-      RABBITMQ_VHOST,
-      'guest',
-      '.*',
-      '.*',
-      '.*',
-    ]);
-  }
+  const exists = rabbitmqctl('list_vhosts', 'name').split('\n').includes(RABBITMQ_VHOST);
+  if (exists && process.env.TEST_RABBITMQ_FRESH_VHOST !== '1') return;
+  if (exists) rabbitmqctl('delete_vhost', RABBITMQ_VHOST);
+  rabbitmqctl('add_vhost', RABBITMQ_VHOST);
+  rabbitmqctl('set_permissions', '-p', RABBITMQ_VHOST, 'guest', '.*', '.*', '.*');
 }
