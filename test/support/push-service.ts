@@ -44,6 +44,8 @@ export interface ReceivedPush {
   jwt: { aud?: string; exp?: number; sub?: string } | null;
   /** The decrypted body parsed as JSON (or the error when it did not decrypt). */
   payload: unknown;
+  /** The decrypted body exactly as the sender encrypted it (null when it did not decrypt). */
+  plaintext: string | null;
 }
 
 const CERT = path.join(__dirname, 'push-service.crt');
@@ -118,6 +120,7 @@ export async function startPushService(): Promise<PushService> {
         const subscription = subscriptions.get(endpoint);
         const vapid = checkVapid(request.headers.authorization, origin);
         let payload: unknown = null;
+        let plaintext: string | null = null;
         if (subscription) {
           try {
             const plain = ece.decrypt(Buffer.concat(chunks), {
@@ -125,7 +128,8 @@ export async function startPushService(): Promise<PushService> {
               privateKey: subscription.ecdh,
               authSecret: subscription.authSecret,
             });
-            payload = JSON.parse(plain.toString('utf8'));
+            plaintext = plain.toString('utf8');
+            payload = JSON.parse(plaintext);
           } catch (error) {
             payload = { decryptError: String(error) };
           }
@@ -138,7 +142,7 @@ export async function startPushService(): Promise<PushService> {
             : payload && typeof payload === 'object' && 'decryptError' in payload
               ? 400
               : (scripted.get(endpoint)?.shift() ?? 201);
-        pushes.push({ endpoint, status, headers: request.headers, payload, ...vapid });
+        pushes.push({ endpoint, status, headers: request.headers, payload, plaintext, ...vapid });
         response.writeHead(
           status,
           status === 201 ? { Location: `${origin}/m/${randomUUID()}` } : {},

@@ -1,5 +1,11 @@
 // The dashboard's service worker (scope /): shows each Web Push the notification service sends
-// ({ title, body, url }) and, on a click, focuses the dashboard at that address or opens it.
+// ({ title, body, url }) and, on a click, brings the dashboard to that address.
+
+// Dashboard tabs opened before this worker was installed come under it at once, so a click can
+// take them to a conversation (WindowClient.navigate works only on the tabs a worker controls).
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim());
+});
 
 self.addEventListener('push', (event) => {
   const payload = event.data ? event.data.json() : {};
@@ -12,13 +18,26 @@ self.addEventListener('push', (event) => {
   );
 });
 
+/**
+ * A tab already at the address is focused; otherwise an open dashboard tab is focused and taken
+ * there — it keeps its sign-in, which lives in that tab — and with none open, a new one opens.
+ */
+async function openConversation(url) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const there = windows.find((client) => client.url === url);
+  if (there) return there.focus();
+  const dashboard = windows.find((client) => client.url.startsWith(`${self.location.origin}/`));
+  if (dashboard) {
+    const focused = await dashboard.focus();
+    const moved = await focused.navigate(url).catch(() => null); // a tab this worker does not control
+    if (moved) return moved;
+  }
+  return self.clients.openWindow(url);
+}
+
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
-  const url = new URL(event.notification.data.url, self.location.origin).href;
   event.waitUntil(
-    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
-      const open = windows.find((client) => client.url === url);
-      return open ? open.focus() : self.clients.openWindow(url);
-    }),
+    openConversation(new URL(event.notification.data.url, self.location.origin).href),
   );
 });

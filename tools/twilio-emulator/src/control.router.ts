@@ -6,7 +6,7 @@ import { toMessageResource } from './messages.router';
 import type { Fault, FaultKind } from './state';
 
 /** Thrown for a malformed control request; answered 400 `{ error }`. */
-class ControlError extends Error {
+export class ControlError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -220,7 +220,7 @@ function positiveInteger(input: Record<string, unknown>, name: string): number {
   return value;
 }
 
-function bodyOf(req: Request): Record<string, unknown> {
+export function bodyOf(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ControlError(400, 'expected a JSON object body');
@@ -228,7 +228,7 @@ function bodyOf(req: Request): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-function phone(input: Record<string, unknown>, name: string): string {
+export function phone(input: Record<string, unknown>, name: string): string {
   const value = input[name];
   if (typeof value !== 'string' || !isE164(value)) {
     throw new ControlError(400, `${name} must be an E.164 phone number`);
@@ -236,7 +236,7 @@ function phone(input: Record<string, unknown>, name: string): string {
   return value;
 }
 
-function optionalString(input: Record<string, unknown>, name: string): string | undefined {
+export function optionalString(input: Record<string, unknown>, name: string): string | undefined {
   const value = input[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new ControlError(400, `${name} must be a string`);

@@ -7,6 +7,8 @@ import { API_VERSION, type EmulatorContext } from './context';
 import { controlErrorHandler, controlRouter } from './control.router';
 import { messagesRouter } from './messages.router';
 import { phoneNumbersRouter } from './phone-numbers.router';
+import { SIMULATOR_PAGE } from './simulator-page';
+import { simulatorRouter } from './simulator.router';
 import { EmulatorState } from './state';
 import { notFoundError, twilioErrorHandler } from './twilio-error';
 
@@ -34,7 +36,10 @@ export interface TwilioEmulator {
   listen(port: number, host?: string): Promise<RunningTwilioEmulator>;
 }
 
-/** An in-memory stand-in for Twilio's REST API (2010-04-01) plus `/_emulator` test controls. */
+/**
+ * An in-memory stand-in for Twilio's REST API (2010-04-01), plus `/_emulator` test controls and the
+ * phone simulator at `/`.
+ */
 export function createTwilioEmulator(options: TwilioEmulatorOptions = {}): TwilioEmulator {
   const ctx: EmulatorContext = {
     accountSid: options.accountSid ?? EMULATOR_ACCOUNT_SID,
@@ -48,8 +53,14 @@ export function createTwilioEmulator(options: TwilioEmulatorOptions = {}): Twili
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  // The phone simulator: a page of its own at the root, which Twilio's API leaves free.
+  app.get('/', (_req, res) => {
+    res.type('html').set('Cache-Control', 'no-cache').send(SIMULATOR_PAGE);
+  });
+
   const control = express.Router();
   control.use(express.json());
+  control.use(simulatorRouter(ctx));
   control.use(controlRouter(ctx));
   control.use(controlErrorHandler);
   app.use('/_emulator', control);

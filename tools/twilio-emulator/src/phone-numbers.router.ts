@@ -85,22 +85,7 @@ export function phoneNumbersRouter(ctx: EmulatorContext): Router {
   router.post('/IncomingPhoneNumbers.json', (req, res) => {
     const form = (req.body ?? {}) as Record<string, unknown>;
     const phoneNumber = choosePhoneNumber(form, isTaken);
-    const now = new Date();
-    const number: OwnedNumber = {
-      sid: newSid('PN'),
-      phoneNumber,
-      friendlyName: field(form.FriendlyName) ?? friendlyName(phoneNumber),
-      smsUrl: '',
-      smsMethod: 'POST',
-      smsFallbackUrl: '',
-      smsFallbackMethod: 'POST',
-      statusCallback: '',
-      statusCallbackMethod: 'POST',
-      voiceUrl: null,
-      voiceMethod: 'POST',
-      dateCreated: now,
-      dateUpdated: now,
-    };
+    const number = ownedNumber(newSid('PN'), phoneNumber);
     applyUpdate(number, form);
     state.numbers.set(number.sid, number);
     res.status(201).json(toIncomingNumberResource(ctx, number));
@@ -150,6 +135,26 @@ export function phoneNumbersRouter(ctx: EmulatorContext): Router {
   }
 
   return router;
+}
+
+/** A number just bought (or, by the simulator's control route, one bought before a restart). */
+export function ownedNumber(sid: string, phoneNumber: string): OwnedNumber {
+  const now = new Date();
+  return {
+    sid,
+    phoneNumber,
+    friendlyName: friendlyName(phoneNumber),
+    smsUrl: '',
+    smsMethod: 'POST',
+    smsFallbackUrl: '',
+    smsFallbackMethod: 'POST',
+    statusCallback: '',
+    statusCallbackMethod: 'POST',
+    voiceUrl: null,
+    voiceMethod: 'POST',
+    dateCreated: now,
+    dateUpdated: now,
+  };
 }
 
 /** The number a purchase asks for: PhoneNumber exactly, or the first free one in AreaCode. */

@@ -75,6 +75,8 @@ export class EmulatorState {
   /** `${from}|${to}` pairs whose sends fail with 21610. */
   readonly optOuts = new Set<string>();
   readonly unavailableNumbers = new Set<string>();
+  /** Who a phone or one of the account's numbers belongs to, as the phone simulator shows it. */
+  readonly names = new Map<string, string>();
   /** Creates asked for, by `To`, whatever the answer (refusals and faults too): Twilio was called. */
   readonly createsAsked = new Map<string, number>();
   /** Scripted faults, oldest first; a create takes the first one that applies to it. */
@@ -146,6 +148,7 @@ export class EmulatorState {
     this.optOuts.clear();
     this.createsAsked.clear();
     this.unavailableNumbers.clear();
+    this.names.clear();
     this.faults = [];
   }
 }
