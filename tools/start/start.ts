@@ -2,14 +2,16 @@
  * `npm start`: the whole system on this machine. Creates the database when missing, starts the
  * Twilio emulator when no real account is configured, runs the five services as separate
  * processes under a supervisor that starts again whichever exits, waits until the gateway reports
- * every service ready, and stops them all on Ctrl-C or SIGTERM.
+ * every service ready — with the emulator, seeds the demo school into an empty directory — and
+ * stops them all on Ctrl-C or SIGTERM.
  */
 import path from 'node:path';
-import { commonEnvironment, loadConfig } from '@fidelis/config';
+import { commonEnvironment, loadConfig, publicBaseUrl } from '@fidelis/config';
 import { ServiceName, SERVICES } from '@fidelis/contracts';
 import { ensureDatabase } from '@fidelis/database';
 import { createRootLogger } from '@fidelis/logging';
-import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
+import { bundledEmulator } from './bundled-emulator';
+import { jsonApi, prepareDemoSchool, seedToken } from './demo-school';
 import { Supervisor } from './supervisor';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -77,21 +79,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop(0));
 
   await ensureDatabase(common.DATABASE_URL);
-  if (!env.TWILIO_ACCOUNT_SID) {
-    const emulatorPort = env.TWILIO_EMULATOR_PORT ?? '4010';
-    Object.assign(env, {
-      TWILIO_ACCOUNT_SID: EMULATOR_ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: EMULATOR_AUTH_TOKEN,
-      TWILIO_API_BASE_URL: `http://127.0.0.1:${emulatorPort}`,
-      TWILIO_EMULATOR_PORT: emulatorPort,
-    });
+  const emulator = bundledEmulator(env);
+  if (emulator) {
+    Object.assign(env, emulator.env);
     supervisor.start({
       name: 'twilio-emulator',
       command: process.execPath,
       args: script('tools/twilio-emulator/src/main'),
       env,
     });
-    log.info(`Twilio emulator on http://127.0.0.1:${emulatorPort}`);
+    log.info(`Twilio emulator on ${emulator.url}`);
   }
   for (const service of SERVICES) {
     supervisor.start({
@@ -102,10 +99,33 @@ async function main(): Promise<void> {
     });
   }
 
-  const base = `http://localhost:${env.PORT ?? '3000'}`;
+  const port = env.PORT ?? '3000';
+  const base = `http://localhost:${port}`;
   await waitUntilReady(`${base}/health/ready`);
-  if (!stopping) {
-    log.info(`Fidelis SMS is ready at ${base} (API docs at ${base}/api/docs); Ctrl-C stops it`);
+  if (stopping) return;
+  const tryIt = emulator && (await prepareToTry(emulator.url));
+  if (stopping) return;
+  log.info(`Fidelis SMS is ready at ${base} (API docs at ${base}/api/docs); Ctrl-C stops it`);
+  if (tryIt) log.info(tryIt);
+
+  /** With the emulator: the demo school when the directory is empty, and how to try the system. */
+  async function prepareToTry(emulatorUrl: string): Promise<string | undefined> {
+    const dashboard = publicBaseUrl({ PORT: Number(port), PUBLIC_BASE_URL: env.PUBLIC_BASE_URL });
+    await waitUntilReady(`${emulatorUrl}/_emulator/health`);
+    try {
+      const token = seedToken(env.JWT_SECRET ?? 'dev-secret');
+      const demo = await prepareDemoSchool(
+        jsonApi(base, { Authorization: `Bearer ${token}` }),
+        jsonApi(emulatorUrl),
+        dashboard,
+      );
+      if (demo.seeded) log.info('seeded the demo school into the empty directory');
+      const signIn = demo.coach ? ` and sign in as ${demo.coach.name}` : '';
+      return `Try it: open the dashboard at ${dashboard}/${signIn}; text from the phone simulator at ${emulatorUrl}/`;
+    } catch (error) {
+      log.error({ err: error }, 'could not prepare the demo school; the system runs without it');
+      return undefined;
+    }
   }
 }
 

@@ -7,12 +7,15 @@ import {
 } from '@fidelis/config';
 import { EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
 import { z } from 'zod';
+import { DEFAULT_DASHBOARD_DIR } from './dashboard/serve-dashboard';
 
 export const gatewayEnvironment = commonEnvironment
   .merge(twilioEnvironment)
   .merge(gatewayAddressEnvironment)
   .extend({
     JWT_SECRET: z.string().min(1, 'must not be empty').default('dev-secret'),
+    /** The built dashboard the gateway serves at `/`. */
+    DASHBOARD_DIR: z.string().min(1, 'must not be empty').default(DEFAULT_DASHBOARD_DIR),
   })
   .superRefine((env, context) => {
     if (env.NODE_ENV === 'production' && env.JWT_SECRET === 'dev-secret') {
