@@ -74,3 +74,63 @@ describe('GET /api/sms/conversation', () => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+describe('paging a thread (limit, before)', () => {
+  const bodiesOf = (response: { body: { body: string }[] }) =>
+    response.body.map((message) => message.body);
+
+  it('gives a conversation and a student history from the newest, a page at a time', async () => {
+    const studentId = id('student');
+    const studentPhone = phone();
+    const created = await system.api('PUT', `/api/students/${studentId}`, {
+      as: admin,
+      body: { name: 'Pat Student', email: `${studentId}@example.edu`, smsPhone: studentPhone },
+    });
+    expect(created.status).toBe(200);
+    for (const body of ['one', 'two', 'three', 'four', 'five']) {
+      // The first send waits until messaging has its copy of the new student.
+      await eventually(async () => {
+        const sent = await system.api('POST', '/api/messages', {
+          as: coach,
+          body: { studentId, body },
+        });
+        expect(sent.status).toBe(202);
+      });
+    }
+
+    for (const thread of [
+      `/api/sms/conversation?contactPhone=${encodeURIComponent(studentPhone)}&`,
+      `/api/students/${studentId}/messages?`,
+    ]) {
+      const newest = await system.api('GET', `${thread}limit=2`, { as: coach });
+      expect(newest.status).toBe(200);
+      expect(bodiesOf(newest)).toEqual(['four', 'five']);
+
+      const older = await system.api('GET', `${thread}limit=2&before=${newest.body[0].id}`, {
+        as: coach,
+      });
+      expect(bodiesOf(older)).toEqual(['two', 'three']);
+
+      const first = await system.api('GET', `${thread}limit=2&before=${older.body[0].id}`, {
+        as: coach,
+      });
+      expect(bodiesOf(first)).toEqual(['one']);
+
+      const every = await system.api('GET', thread, { as: coach });
+      expect(bodiesOf(every)).toEqual(['one', 'two', 'three', 'four', 'five']);
+    }
+  });
+
+  it('refuses a limit out of range and a before that is not a message id (400)', async () => {
+    const thread = `/api/sms/conversation?contactPhone=${phone()}`;
+    for (const query of ['&limit=0', '&limit=501', '&limit=ten', '&before=yesterday']) {
+      const refused = await system.api('GET', `${thread}${query}`, { as: coach });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body.message)).toMatch(/limit|before|numeric/);
+    }
+    const student = await system.api('GET', '/api/students/anyone/messages?limit=0', {
+      as: coach,
+    });
+    expect(student.status).toBe(400);
+  });
+});

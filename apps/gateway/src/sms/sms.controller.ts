@@ -5,12 +5,18 @@ import {
   Conversation,
   MANAGER_ROLES,
   MarkConversationRead,
+  MAX_THREAD_PAGE,
   MessageStatus,
   SearchSms,
   SmsTile,
   StudentMessages,
 } from '@fidelis/contracts';
 import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
+
+const THREAD_PAGING =
+  'Paged from the newest: `limit` gives the newest `limit` messages, and `before` (the id of the ' +
+  'oldest message one has) the ones older than it; a page shorter than `limit` is the first. ' +
+  'Without `limit`, every message.';
 
 class ReadBody {
   @ApiProperty({ example: '+14155550123', description: 'the other party of the conversation' })
@@ -34,11 +40,25 @@ export class SmsController {
 
   @Get('sms/conversation')
   @ApiOperation({
-    summary: 'One conversation of the caller: the newest 500 messages with a phone, oldest first',
+    summary: 'One conversation of the caller: the messages with a phone, oldest first',
+    description: THREAD_PAGING,
   })
   @ApiQuery({ name: 'contactPhone', example: '+14155550123' })
-  conversation(@CurrentCaller() caller: Caller, @Query('contactPhone') contactPhone?: string) {
-    return this.broker.request(Conversation, { staffId: caller.staffId, contactPhone });
+  @ApiQuery({ name: 'before', required: false, description: 'the id of a message' })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_THREAD_PAGE}` })
+  conversation(
+    @CurrentCaller() caller: Caller,
+    // Missing, it is refused by the messaging service's validation, naming the field.
+    @Query('contactPhone') contactPhone = '',
+    @Query('before') before?: string,
+    @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
+  ) {
+    return this.broker.request(Conversation, {
+      staffId: caller.staffId,
+      contactPhone,
+      before,
+      limit,
+    });
   }
 
   @Post('sms/tile/read')
@@ -88,8 +108,15 @@ export class SmsController {
   @Get('students/:studentId/messages')
   @ApiOperation({
     summary: "A student's history: every SMS both ways and every fallback email, in order",
+    description: THREAD_PAGING,
   })
-  studentMessages(@Param('studentId') studentId: string) {
-    return this.broker.request(StudentMessages, { studentId });
+  @ApiQuery({ name: 'before', required: false, description: 'the id of a message' })
+  @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_THREAD_PAGE}` })
+  studentMessages(
+    @Param('studentId') studentId: string,
+    @Query('before') before?: string,
+    @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
+  ) {
+    return this.broker.request(StudentMessages, { studentId, before, limit });
   }
 }

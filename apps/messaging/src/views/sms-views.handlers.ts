@@ -21,6 +21,6 @@ export class SmsViewsHandlers implements OnModuleInit {
     this.broker.handle(Conversation, (request) => this.views.conversation(request));
     this.broker.handle(MarkConversationRead, (request) => this.views.markRead(request));
     this.broker.handle(SearchSms, (request) => this.views.search(request));
-    this.broker.handle(StudentMessages, ({ studentId }) => this.views.studentHistory(studentId));
+    this.broker.handle(StudentMessages, (request) => this.views.studentHistory(request));
   }
 }

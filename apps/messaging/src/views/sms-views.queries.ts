@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  ConversationRequest,
+  ConversationPageRequest,
   decodeCursor,
   DomainError,
   encodeCursor,
+  GlobalSmsRow,
   MarkConversationReadRequest,
   OptChange,
   RoutedMessageView,
   SearchSmsRequest,
+  StudentMessagesRequest,
   TileRow,
 } from '@fidelis/contracts';
 import { MessageRow, toMessageView } from '../messages/message-row';
@@ -21,9 +23,6 @@ interface RoutedRow extends MessageRow {
 }
 
 const DEFAULT_PAGE = 50;
-const TILE_SIZE = 200;
-/** The newest messages of a conversation shown at once. */
-const CONVERSATION_SIZE = 500;
 /** Up to this many matches a full-text search sorts its hits; beyond, it walks the time index. */
 const RARE_HITS = 2_000;
 
@@ -71,8 +70,7 @@ export class SmsViewsQueries {
               AND m.student_id IS NOT NULL
             ORDER BY m.created_at DESC LIMIT 1) who ON true
          LEFT JOIN messaging.students s ON s.student_id = who.student_id
-        ORDER BY last.created_at DESC, last.id DESC
-        LIMIT ${TILE_SIZE}`,
+        ORDER BY last.created_at DESC, last.id DESC`,
       [staffId],
     );
     return rows.map((row) => ({
@@ -85,14 +83,13 @@ export class SmsViewsQueries {
     }));
   }
 
-  /** The newest messages between the staff member's number and one phone, oldest first. */
-  async conversation(request: ConversationRequest): Promise<RoutedMessageView[]> {
-    const rows = await this.dataSource.query<RoutedRow[]>(
-      `SELECT * FROM messaging.messages WHERE staff_id = $1 AND contact_phone = $2
-        ORDER BY created_at DESC, id DESC LIMIT ${CONVERSATION_SIZE}`,
+  /** A page of the messages between the staff member's number and one phone, oldest first. */
+  conversation(request: ConversationPageRequest): Promise<RoutedMessageView[]> {
+    return this.threadPage(
+      'staff_id = $1 AND contact_phone = $2',
       [request.staffId, request.contactPhone],
+      request,
     );
-    return rows.reverse().map(routedView);
   }
 
   /** Everything in the conversation up to now counts as read. */
@@ -116,7 +113,7 @@ export class SmsViewsQueries {
    */
   async search(
     request: SearchSmsRequest,
-  ): Promise<{ items: RoutedMessageView[]; nextBefore: string | null }> {
+  ): Promise<{ items: GlobalSmsRow[]; nextBefore: string | null }> {
     const limit = request.limit ?? DEFAULT_PAGE;
     const where: string[] = [];
     const params: unknown[] = [];
@@ -148,11 +145,35 @@ export class SmsViewsQueries {
         );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const names = await this.namesOf(page);
     return {
-      items: page.map(routedView),
+      items: page.map((row) => ({
+        ...routedView(row),
+        studentName: (row.student_id && names.students[row.student_id]) || null,
+        staffName: (row.staff_id && names.staff[row.staff_id]) || null,
+      })),
       nextBefore:
         rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
     };
+  }
+
+  /** The names of the page's students and staff members, from messaging's directory copy. */
+  private async namesOf(
+    rows: RoutedRow[],
+  ): Promise<{ students: Record<string, string>; staff: Record<string, string> }> {
+    const [names] = await this.dataSource.query<
+      { students: Record<string, string>; staff: Record<string, string> }[]
+    >(
+      `SELECT (SELECT coalesce(jsonb_object_agg(student_id, name), '{}') FROM messaging.students
+                WHERE student_id = ANY($1)) AS students,
+              (SELECT coalesce(jsonb_object_agg(staff_id, name), '{}') FROM messaging.staff
+                WHERE staff_id = ANY($2)) AS staff`,
+      [
+        [...new Set(rows.flatMap((row) => row.student_id ?? []))],
+        [...new Set(rows.flatMap((row) => row.staff_id ?? []))],
+      ],
+    );
+    return names;
   }
 
   /**
@@ -192,12 +213,31 @@ export class SmsViewsQueries {
     });
   }
 
-  /** Every SMS both ways with the student, with the email that carried any that SMS could not. */
-  async studentHistory(studentId: string): Promise<RoutedMessageView[]> {
+  /**
+   * A page of every SMS both ways with the student, with the email that carried any that SMS
+   * could not, oldest first.
+   */
+  studentHistory(request: StudentMessagesRequest): Promise<RoutedMessageView[]> {
+    return this.threadPage('student_id = $1', [request.studentId], request);
+  }
+
+  /**
+   * The newest `limit` messages matching `where` that are older than the message `before`, in
+   * the order they were written (every one without `limit`). An unknown `before` gives none.
+   */
+  private async threadPage(
+    where: string,
+    params: unknown[],
+    { before, limit }: { before?: string; limit?: number },
+  ): Promise<RoutedMessageView[]> {
+    const olderThan = before
+      ? `AND (created_at, id) < (SELECT created_at, id FROM messaging.messages WHERE id = $${params.length + 1})`
+      : '';
     const rows = await this.dataSource.query<RoutedRow[]>(
-      `SELECT * FROM messaging.messages WHERE student_id = $1 ORDER BY created_at, id`,
-      [studentId],
+      `SELECT * FROM messaging.messages WHERE ${where} ${olderThan}
+        ORDER BY created_at DESC, id DESC ${limit ? `LIMIT ${limit}` : ''}`,
+      before ? [...params, before] : params,
     );
-    return rows.map(routedView);
+    return rows.reverse().map(routedView);
   }
 }

@@ -4,6 +4,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  IsUUID,
   Max,
   MaxLength,
   Min,
@@ -19,6 +20,14 @@ export interface RoutedMessageView extends MessageView {
   candidateStudentIds: string[];
   /** An opt-out or opt-in keyword: the student's SMS status for this number changed. */
   optChange: OptChange | null;
+}
+
+/** A message of the global SMS tab, with the names of its student and staff member. */
+export interface GlobalSmsRow extends RoutedMessageView {
+  /** Null for an unknown sender (or a student the directory no longer has). */
+  studentName: string | null;
+  /** Null when nobody held the number (an unroutable reply). */
+  staffName: string | null;
 }
 
 /** One conversation of a staff member's SMS tile. */
@@ -43,6 +52,25 @@ export class ConversationRequest extends StaffRequest {
   @IsNotEmpty()
   @MaxLength(40)
   contactPhone: string;
+}
+
+/** The most a page of a thread holds. */
+export const MAX_THREAD_PAGE = 500;
+
+/**
+ * A page of a conversation, oldest first: the newest `limit` messages older than the message
+ * `before` (or than now). Without `limit`, every message.
+ */
+export class ConversationPageRequest extends ConversationRequest {
+  @IsOptional()
+  @IsUUID()
+  before?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_THREAD_PAGE)
+  limit?: number;
 }
 
 export class MarkConversationReadRequest extends ConversationRequest {}
@@ -81,10 +109,21 @@ export class SearchSmsRequest {
   limit?: number;
 }
 
+/** A page of a student's history, as `ConversationPageRequest`. */
 export class StudentMessagesRequest {
   @IsString()
   @IsNotEmpty()
   studentId: string;
+
+  @IsOptional()
+  @IsUUID()
+  before?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_THREAD_PAGE)
+  limit?: number;
 }
 
 export const SmsTile = defineRequest<StaffRequest, TileRow[]>(
@@ -96,14 +135,14 @@ export const MarkConversationRead = defineRequest<
   MarkConversationReadRequest,
   { contactPhone: string; readAt: string }
 >('messaging', 'mark-conversation-read', MarkConversationReadRequest);
-export const Conversation = defineRequest<ConversationRequest, RoutedMessageView[]>(
+export const Conversation = defineRequest<ConversationPageRequest, RoutedMessageView[]>(
   'messaging',
   'conversation',
-  ConversationRequest,
+  ConversationPageRequest,
 );
 export const SearchSms = defineRequest<
   SearchSmsRequest,
-  { items: RoutedMessageView[]; nextBefore: string | null }
+  { items: GlobalSmsRow[]; nextBefore: string | null }
 >('messaging', 'search-sms', SearchSmsRequest);
 export const StudentMessages = defineRequest<StudentMessagesRequest, RoutedMessageView[]>(
   'messaging',
