@@ -78,6 +78,9 @@ async function checkView(name: string) {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/** The open conversation's messages (the tile beside it shows the last one too). */
+const thread = () => page.getByRole('list', { name: 'Messages' });
+
 /** The student texts the coach's number through the emulator, as a phone would. */
 async function text(from: string, body: string) {
   const sent = await system.emulator.control('/inbound', { from, to: coach.number, body });
@@ -113,7 +116,7 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('link', { name: /Sam Student/ }).click();
     await page.waitForURL(`**/students/${student.id}`);
     await page.getByRole('heading', { name: 'Sam Student' }).waitFor();
-    await page.getByText('Can we meet tomorrow?').waitFor();
+    await thread().getByText('Can we meet tomorrow?').waitFor();
     await eventually(async () => expect(await page.title()).toBe('Fidelis SMS'));
   });
 
@@ -145,7 +148,7 @@ describe('the dashboard in a browser', () => {
   it('shows the student view again after a reload', async () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Sam Student' }).waitFor();
-    await page.getByText('Can we meet tomorrow?').waitFor();
+    await thread().getByText('Can we meet tomorrow?').waitFor();
     await page.getByText(/Delivered/).waitFor();
   });
 
@@ -159,7 +162,7 @@ describe('the dashboard in a browser', () => {
     await page.goto(`/sms?contactPhone=${encodeURIComponent(unknownSender)}`);
     await page.reload();
     await page.getByRole('heading', { name: national(unknownSender) }).waitFor();
-    await page.getByText('Who is this?').waitFor();
+    await thread().getByText('Who is this?').waitFor();
     await page.getByText("This phone is not a student's in the directory").waitFor();
     await checkView('unknown-sender');
   });

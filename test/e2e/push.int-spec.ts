@@ -211,7 +211,7 @@ describe('Web Push, from a student’s text to the conversation in the dashboard
     });
     await page.waitForURL(`**/students/${student.id}`);
     await page.getByRole('heading', { name: student.name }).waitFor();
-    await page.getByText('Can we meet tomorrow?').waitFor();
+    await page.getByRole('list', { name: 'Messages' }).getByText('Can we meet tomorrow?').waitFor();
     expect(await shownNotifications()).toEqual([]); // the click closed it
     expect(await seriousAccessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'push-opened.png'), fullPage: true });

@@ -18,10 +18,11 @@ export function PhoneConversationPage() {
   const known = messages.data?.findLast((message) => message.studentId !== null);
   return (
     <Stack maw={720}>
-      <Anchor component={Link} to="/" size="sm">
+      {/* On a phone the conversation takes the screen; a wide one shows the tile beside it. */}
+      <Anchor component={Link} to="/" size="sm" hiddenFrom="md">
         ← SMS tile
       </Anchor>
-      <Title order={1} size="h3">
+      <Title order={2} size="h3">
         {formatPhone(contactPhone)}
       </Title>
       {messages.isPending && <Loader aria-label="Loading messages" />}

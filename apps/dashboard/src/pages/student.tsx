@@ -19,11 +19,12 @@ export function StudentPage() {
 
   return (
     <Stack maw={720}>
-      <Anchor component={Link} to="/" size="sm">
+      {/* On a phone the conversation takes the screen; a wide one shows the tile beside it. */}
+      <Anchor component={Link} to="/" size="sm" hiddenFrom="md">
         ← SMS tile
       </Anchor>
       <div>
-        <Title order={1} size="h3">
+        <Title order={2} size="h3">
           {name}
         </Title>
         <Group gap="xs">

@@ -10,7 +10,8 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import type { TileRow } from '@fidelis/contracts';
-import { Link } from 'react-router';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Link, useMatch, useSearchParams } from 'react-router';
 import { formatPhone, formatWhen } from '../lib/format';
 import { useMe, useTile } from '../lib/queries';
 import classes from './tile.module.css';
@@ -21,10 +22,65 @@ export const conversationAddress = (row: Pick<TileRow, 'studentId' | 'contactPho
     ? `/students/${encodeURIComponent(row.studentId)}`
     : `/sms?contactPhone=${encodeURIComponent(row.contactPhone)}`;
 
-/** My SMS tile: a conversation per phone, newest first, unread ones standing out. */
+/** How far each key moves through the list. */
+const MOVES: Record<string, (at: number, last: number) => number> = {
+  j: (at, last) => Math.min(at + 1, last),
+  ArrowDown: (at, last) => Math.min(at + 1, last),
+  k: (at) => Math.max(at - 1, 0),
+  ArrowUp: (at) => Math.max(at - 1, 0),
+  Home: () => 0,
+  End: (_at, last) => last,
+};
+
+/** Which conversation the address shows, if it is one of the tile's. */
+function useOpenConversation(rows: TileRow[]): TileRow | undefined {
+  const studentId = useMatch('/students/:studentId')?.params.studentId;
+  const onSms = useMatch('/sms') !== null;
+  const contactPhone = useSearchParams()[0].get('contactPhone');
+  return rows.find(
+    (row) =>
+      (studentId !== undefined && row.studentId === studentId) ||
+      (onSms && row.contactPhone === contactPhone),
+  );
+}
+
+/**
+ * My SMS tile: a conversation per phone, newest first, unread ones standing out. One Tab stop:
+ * j/k or the arrows move through the conversations, Enter opens one; j or k pressed with
+ * nothing focused starts there.
+ */
 export function TilePage() {
   const tile = useTile();
   const me = useMe().data;
+  const rows = tile.data ?? [];
+  const open = useOpenConversation(rows);
+  const [focusedPhone, setFocusedPhone] = useState<string | null>(null);
+  const current = rows.find((row) => row.contactPhone === focusedPhone) ?? open ?? rows[0];
+  const list = useRef<HTMLUListElement>(null);
+
+  const links = () => Array.from(list.current?.querySelectorAll('a') ?? []);
+  const move = (event: KeyboardEvent) => {
+    const to = MOVES[event.key];
+    if (!to || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const all = links();
+    const at = all.indexOf(document.activeElement as HTMLAnchorElement);
+    if (at === -1) return;
+    event.preventDefault();
+    all[to(at, all.length - 1)].focus();
+  };
+
+  useEffect(() => {
+    const start = (event: globalThis.KeyboardEvent) => {
+      if (event.target !== document.body || (event.key !== 'j' && event.key !== 'k')) return;
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      const first = list.current?.querySelector<HTMLAnchorElement>('a[tabindex="0"]');
+      if (!first || first.offsetParent === null) return; // the list is hidden (a phone's conversation)
+      event.preventDefault();
+      first.focus();
+    };
+    document.addEventListener('keydown', start);
+    return () => document.removeEventListener('keydown', start);
+  }, []);
 
   return (
     <Stack maw={720}>
@@ -40,11 +96,16 @@ export function TilePage() {
             : "You don't have a texting number yet. An admin can assign one."}
         </Text>
       )}
-      {tile.data && tile.data.length > 0 && (
-        <ul className={classes.list} aria-label="Conversations">
-          {tile.data.map((row) => (
+      {rows.length > 0 && (
+        <ul ref={list} className={classes.list} aria-label="Conversations" onKeyDown={move}>
+          {rows.map((row) => (
             <li key={row.contactPhone}>
-              <ConversationLink row={row} />
+              <ConversationLink
+                row={row}
+                open={row === open}
+                tabbable={row === current}
+                onFocus={() => setFocusedPhone(row.contactPhone)}
+              />
             </li>
           ))}
         </ul>
@@ -53,12 +114,30 @@ export function TilePage() {
   );
 }
 
-function ConversationLink({ row }: { row: TileRow }) {
+function ConversationLink({
+  row,
+  open,
+  tabbable,
+  onFocus,
+}: {
+  row: TileRow;
+  open: boolean;
+  tabbable: boolean;
+  onFocus: () => void;
+}) {
   const name = row.studentName ?? formatPhone(row.contactPhone);
   const unread = row.unreadCount > 0;
   const last = row.lastMessage;
   return (
-    <UnstyledButton component={Link} to={conversationAddress(row)} className={classes.row}>
+    <UnstyledButton
+      component={Link}
+      to={conversationAddress(row)}
+      className={classes.row}
+      data-unread={unread || undefined}
+      aria-current={open ? 'page' : undefined}
+      tabIndex={tabbable ? 0 : -1}
+      onFocus={onFocus}
+    >
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Text fw={unread ? 700 : 500} truncate>
           {name}
@@ -68,7 +147,7 @@ function ConversationLink({ row }: { row: TileRow }) {
         </Text>
       </Group>
       <Group justify="space-between" wrap="nowrap" gap="xs">
-        <Text size="sm" c={unread ? undefined : 'dimmed'} truncate>
+        <Text size="sm" c={unread ? undefined : 'dimmed'} fw={unread ? 500 : undefined} truncate>
           {last.direction === 'outbound' ? `You: ${last.body}` : last.body}
         </Text>
         {unread && (
