@@ -1,5 +1,6 @@
 import { Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
+import { BulkPage } from './pages/bulk';
 import { ComposePage } from './pages/compose';
 import { ConversationsLayout, NoConversationOpen } from './pages/conversations';
 import { useToken } from './lib/session';
@@ -21,6 +22,7 @@ export function App() {
           <Route path="sms" element={<PhoneConversationPage />} />
         </Route>
         <Route path="compose" element={<ComposePage />} />
+        <Route path="bulk" element={<BulkPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

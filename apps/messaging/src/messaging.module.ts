@@ -27,6 +27,7 @@ import { RecordNumberUnassignedUseCase } from './number-holders/record-number-un
 import { OptOuts } from './opt-outs/opt-outs';
 import { RecordOptOutUseCase } from './opt-outs/record-opt-out.use-case';
 import { BulkProgressUseCase } from './sending/bulk-progress.use-case';
+import { BulkUndeliveredUseCase } from './sending/bulk-undelivered.use-case';
 import { MessagingHandlers } from './sending/messaging.handlers';
 import { SendBulkUseCase } from './sending/send-bulk.use-case';
 import { SendContext } from './sending/send-context';
@@ -86,6 +87,7 @@ export class MessagingModule {
         SendMessageUseCase,
         SendBulkUseCase,
         BulkProgressUseCase,
+        BulkUndeliveredUseCase,
         GetMessageUseCase,
         MessagingHandlers,
         MessagingConsumers,

@@ -2,6 +2,7 @@ import * as amqp from 'amqplib';
 import { EVENTS_EXCHANGE } from '@fidelis/broker';
 import {
   EventEnvelope,
+  MessageView,
   SmsOptOutChanged,
   SmsStatusChanged,
   SmsStatusChangedPayload,
@@ -423,6 +424,41 @@ describe('email fallback', () => {
     );
     expect(sendsTo(system, students[1].smsPhone ?? '')[0].body).toBe('Hi Alan (Alan Turing)');
     expect((await mailTo(students[2])).raw).toContain('Hi Ada (Ada Lovelace)');
+  });
+
+  it('lists the messages of a bulk that no text delivered, and 404 for an unknown bulk', async () => {
+    const [texted, emailed, nowhere] = [
+      studentRow(),
+      studentRow({ smsPhone: null }),
+      studentRow({ smsPhone: null, email: null }),
+    ];
+    await addStudents(system, [texted, emailed, nowhere]);
+    const response = await system.api('POST', '/api/messages/bulk', {
+      as: staff.as,
+      body: { studentIds: [texted.id, emailed.id, nowhere.id], body: 'Bring your ID' },
+    });
+    const undelivered = await system.api(
+      'GET',
+      `/api/messages/bulk/${response.body.bulkId}/undelivered`,
+      { as: staff.as },
+    );
+    expect(undelivered.status).toBe(200);
+    const byStudent = new Map(
+      (undelivered.body as MessageView[]).map((view) => [view.studentId, view]),
+    );
+    expect([...byStudent.keys()].sort()).toEqual([emailed.id, nowhere.id].sort());
+    expect(byStudent.get(emailed.id)).toMatchObject({
+      status: 'failed',
+      fallback: { channel: 'email', to: emailed.email },
+    });
+    expect(byStudent.get(nowhere.id)).toMatchObject({ status: 'undeliverable', fallback: null });
+
+    const unknown = await system.api(
+      'GET',
+      '/api/messages/bulk/00000000-0000-4000-8000-000000000000/undelivered',
+      { as: staff.as },
+    );
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'BULK_NOT_FOUND']);
   });
 });
 

@@ -1,2 +1,3 @@
 export * from './segments';
 export * from './opt-keywords';
+export * from './personalize';

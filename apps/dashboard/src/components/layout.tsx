@@ -105,6 +105,7 @@ export function Layout({ token }: { token: string }) {
           label="Compose"
           active={location.pathname === '/compose'}
         />
+        <NavLink component={Link} to="/bulk" label="Bulk" active={location.pathname === '/bulk'} />
         {/* Push is asked for on a click only, as browsers require. */}
         {push.data === false && (
           <Button

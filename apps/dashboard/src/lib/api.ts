@@ -19,13 +19,17 @@ const PLAIN_WORDS: Record<string, string> = {
 };
 
 /** Calls the gateway's REST API as the signed-in staff member; a 401 signs out. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}) {
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const token = session.token();
   const response = await fetch(path, {
     method: init.method ?? 'GET',
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...init.headers,
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });

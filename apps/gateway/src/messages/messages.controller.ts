@@ -13,6 +13,7 @@ import {
   BulkProgressView,
   BulkView,
   GetBulkProgress,
+  GetBulkUndelivered,
   GetMessage,
   MAX_BULK_RECIPIENTS,
   MessageView,
@@ -133,6 +134,20 @@ export class MessagesController {
   @ApiResponse({ status: 404, description: 'Unknown bulk send' })
   bulkProgress(@Param('bulkId') bulkId: string): Promise<BulkProgressView> {
     return this.broker.request(GetBulkProgress, { bulkId });
+  }
+
+  @Get('bulk/:bulkId/undelivered')
+  @ApiOperation({
+    summary: 'The messages of a bulk send that no text delivered',
+    description:
+      'Failed, undelivered, or to a student without an SMS phone, and every message that went ' +
+      'by email instead (`fallback`): the students behind the `failed` and `fallback` counts, ' +
+      'in the order they were sent.',
+  })
+  @ApiResponse({ status: 200, description: 'The messages, each with `studentId` and `status`' })
+  @ApiResponse({ status: 404, description: 'Unknown bulk send' })
+  bulkUndelivered(@Param('bulkId') bulkId: string): Promise<MessageView[]> {
+    return this.broker.request(GetBulkUndelivered, { bulkId });
   }
 
   @Get(':id')

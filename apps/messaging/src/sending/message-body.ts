@@ -12,16 +12,6 @@ export function assertSendableBody(body: string, what = 'body'): void {
   }
 }
 
-const PLACEHOLDER = /\{\{\s*(firstName|name)\s*\}\}/g;
-
-/** `{{firstName}}` and `{{name}}` filled with the student's first and full name. */
-export function personalize(template: string, name: string): string {
-  const firstName = name.trim().split(/\s+/)[0] ?? name;
-  return template.replace(PLACEHOLDER, (_match, field: string) =>
-    field === 'firstName' ? firstName : name,
-  );
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const isUuid = (value: string): boolean => UUID.test(value);

@@ -1,8 +1,15 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Broker } from '@fidelis/broker';
-import { GetBulkProgress, GetMessage, SendBulk, SendMessage } from '@fidelis/contracts';
+import {
+  GetBulkProgress,
+  GetBulkUndelivered,
+  GetMessage,
+  SendBulk,
+  SendMessage,
+} from '@fidelis/contracts';
 import { GetMessageUseCase } from '../messages/get-message.use-case';
 import { BulkProgressUseCase } from './bulk-progress.use-case';
+import { BulkUndeliveredUseCase } from './bulk-undelivered.use-case';
 import { SendBulkUseCase } from './send-bulk.use-case';
 import { SendMessageUseCase } from './send-message.use-case';
 
@@ -14,6 +21,7 @@ export class MessagingHandlers implements OnModuleInit {
     private readonly sendMessage: SendMessageUseCase,
     private readonly sendBulk: SendBulkUseCase,
     private readonly bulkProgress: BulkProgressUseCase,
+    private readonly bulkUndelivered: BulkUndeliveredUseCase,
     private readonly getMessage: GetMessageUseCase,
   ) {}
 
@@ -21,6 +29,7 @@ export class MessagingHandlers implements OnModuleInit {
     this.broker.handle(SendMessage, (request) => this.sendMessage.execute(request));
     this.broker.handle(SendBulk, (request) => this.sendBulk.execute(request));
     this.broker.handle(GetBulkProgress, (request) => this.bulkProgress.execute(request));
+    this.broker.handle(GetBulkUndelivered, (request) => this.bulkUndelivered.execute(request));
     this.broker.handle(GetMessage, (request) => this.getMessage.execute(request));
   }
 }

@@ -10,11 +10,11 @@ import {
 } from '@fidelis/contracts';
 import { currentCorrelation } from '@fidelis/logging';
 import { UnitOfWork } from '@fidelis/runtime';
-import { smsSize } from '@fidelis/sms';
+import { personalize, smsSize } from '@fidelis/sms';
 import { FallbackMailer } from '../fallback/fallback-mailer';
 import { MessageRow } from '../messages/message-row';
 import { NumberHolders } from '../number-holders/number-holders';
-import { assertSendableBody, personalize } from './message-body';
+import { assertSendableBody } from './message-body';
 import { refusal, SendContext } from './send-context';
 import { PRIORITY, SendQueue } from './send-queue';
 import { SendWorker } from './send-worker';

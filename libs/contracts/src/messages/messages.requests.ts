@@ -79,6 +79,11 @@ export const GetBulkProgress = defineRequest<BulkIdRequest, BulkProgressView>(
   'get-bulk-progress',
   BulkIdRequest,
 );
+export const GetBulkUndelivered = defineRequest<BulkIdRequest, MessageView[]>(
+  'messaging',
+  'get-bulk-undelivered',
+  BulkIdRequest,
+);
 export const GetMessage = defineRequest<MessageIdRequest, MessageView>(
   'messaging',
   'get-message',
