@@ -5,7 +5,7 @@ import { ComposePage } from './pages/compose';
 import { ConversationsLayout, NoConversationOpen } from './pages/conversations';
 import { useToken } from './lib/session';
 import { NotFoundPage } from './pages/not-found';
-import { PhoneConversationPage } from './pages/phone-conversation';
+import { SmsPage } from './pages/global-sms';
 import { SignInPage } from './pages/sign-in';
 import { StudentPage } from './pages/student';
 
@@ -19,7 +19,7 @@ export function App() {
         <Route element={<ConversationsLayout />}>
           <Route index element={<NoConversationOpen />} />
           <Route path="students/:studentId" element={<StudentPage />} />
-          <Route path="sms" element={<PhoneConversationPage />} />
+          <Route path="sms" element={<SmsPage />} />
         </Route>
         <Route path="compose" element={<ComposePage />} />
         <Route path="bulk" element={<BulkPage />} />

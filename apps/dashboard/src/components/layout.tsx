@@ -18,6 +18,7 @@ import { formatPhone } from '../lib/format';
 import { useLiveEvents } from '../lib/live-events';
 import { forgetNotifications, notificationsOn, turnOnNotifications } from '../lib/push';
 import { useMe, useTile } from '../lib/queries';
+import { readsGlobalTab } from '../lib/roles';
 import { session } from '../lib/session';
 
 /** The signed-in frame: top bar (me, my number, sign-out), navigation, and the view. */
@@ -106,6 +107,14 @@ export function Layout({ token }: { token: string }) {
           active={location.pathname === '/compose'}
         />
         <NavLink component={Link} to="/bulk" label="Bulk" active={location.pathname === '/bulk'} />
+        {readsGlobalTab(me?.role) && (
+          <NavLink
+            component={Link}
+            to="/sms"
+            label="Global SMS"
+            active={location.pathname === '/sms' && !location.search.includes('contactPhone')}
+          />
+        )}
         {/* Push is asked for on a click only, as browsers require. */}
         {push.data === false && (
           <Button

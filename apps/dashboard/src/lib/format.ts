@@ -27,7 +27,7 @@ export function formatWhen(iso: string, now = new Date()): string {
   return at.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
 }
 
-const STATUS_WORDS: Record<MessageView['status'], string> = {
+export const STATUS_WORDS: Record<MessageView['status'], string> = {
   queued: 'Queued',
   accepted: 'Queued',
   sending: 'Sending',

@@ -1,12 +1,13 @@
 import type {
   DevStaffView,
+  GlobalSmsRow,
   NumberView,
   RoutedMessageView,
   StaffView,
   StudentView,
   TileRow,
 } from '@fidelis/contracts';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from './api';
 
 export type Me = StaffView & { number: NumberView | null };
@@ -47,6 +48,36 @@ export const useStudentSearch = (q: string) =>
         `/api/students?q=${encodeURIComponent(q)}&limit=20`,
       ),
     enabled: q !== '',
+  });
+
+/** The global SMS tab's filters, as `GET /api/sms` takes them (empty means any). */
+export type GlobalSmsFilters = {
+  q: string;
+  direction: string;
+  status: string;
+  staffId: string;
+};
+
+/** Every message, newest first, a page at a time (`before` = the last page's `nextBefore`). */
+export const useGlobalSms = (filters: GlobalSmsFilters, pageSize = 50) =>
+  useInfiniteQuery({
+    queryKey: ['global-sms', filters, pageSize],
+    queryFn: ({ pageParam }) => {
+      const query = new URLSearchParams({ limit: String(pageSize) });
+      for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);
+      if (pageParam) query.set('before', pageParam);
+      return api<{ items: GlobalSmsRow[]; nextBefore: string | null }>(`/api/sms?${query}`);
+    },
+    initialPageParam: '',
+    getNextPageParam: (page) => page.nextBefore ?? undefined,
+  });
+
+/** Every staff member (admins and managers may list them). */
+export const useStaffList = (enabled: boolean) =>
+  useQuery({
+    queryKey: ['staff'],
+    queryFn: () => api<StaffView[]>('/api/staff'),
+    enabled,
   });
 
 /** Whom the development sign-in offers; null in production (404), where there is none. */
