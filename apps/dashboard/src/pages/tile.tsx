@@ -73,10 +73,8 @@ export function TilePage() {
     const start = (event: globalThis.KeyboardEvent) => {
       if (event.target !== document.body || (event.key !== 'j' && event.key !== 'k')) return;
       if (event.altKey || event.ctrlKey || event.metaKey) return;
-      const first = list.current?.querySelector<HTMLAnchorElement>('a[tabindex="0"]');
-      if (!first || first.offsetParent === null) return; // the list is hidden (a phone's conversation)
-      event.preventDefault();
-      first.focus();
+      // The Tab stop; on a phone's conversation the list is hidden, and focus() does nothing.
+      list.current?.querySelector<HTMLAnchorElement>('a[tabindex="0"]')?.focus();
     };
     document.addEventListener('keydown', start);
     return () => document.removeEventListener('keydown', start);
