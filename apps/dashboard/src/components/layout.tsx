@@ -90,7 +90,12 @@ export function Layout({ token }: { token: string }) {
           component={Link}
           to="/"
           label="SMS tile"
-          active={location.pathname === '/'}
+          // The conversations open beside the tile: it stays the current view.
+          active={
+            location.pathname === '/' ||
+            location.pathname.startsWith('/students/') ||
+            location.search.includes('contactPhone')
+          }
           rightSection={
             unread > 0 ? (
               <Badge size="sm" circle>
