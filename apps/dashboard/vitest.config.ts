@@ -15,6 +15,8 @@ export default mergeConfig(
       // Mantine's class names are enough; the styles themselves are for the browser tests.
       css: false,
       restoreMocks: true,
+      // The machine runs other suites beside these: rendering a page of 100 messages can take seconds.
+      testTimeout: 20_000,
       unstubGlobals: true,
     },
   }),

@@ -1,8 +1,9 @@
 import { Alert, Button, Group, Stack, Text, Textarea } from '@mantine/core';
 import type { MessageView } from '@fidelis/contracts';
 import { smsSize } from '@fidelis/sms';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useMutationState, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { v4 as newKey } from 'uuid';
 import { api } from '../lib/api';
 
 /** What sending costs, as carriers count it: "2 segments · GSM-7". */
@@ -11,25 +12,49 @@ export function segmentWords(body: string): string {
   return `${segments} ${segments === 1 ? 'segment' : 'segments'} · ${encoding}`;
 }
 
+/** A message on its way; the key makes sending it again a retry the API sends at most once. */
+interface Sending {
+  body: string;
+  idempotencyKey: string;
+}
+
+const sendKey = (studentId: string) => ['send', studentId];
+
+/** What is being sent to the student right now, for the thread to show at once as "Sending…". */
+export const useSending = (studentId: string | undefined): string[] =>
+  useMutationState({
+    filters: { mutationKey: sendKey(studentId ?? ''), status: 'pending' },
+    select: (mutation) => (mutation.state.variables as Sending).body,
+  });
+
 /**
- * Texts a student from my number. A refused send keeps its text, with the reason; a message
- * that SMS cannot carry (no phone, opted out) says it goes by email.
+ * Texts a student from my number. The text leaves the box at once and shows in the thread as
+ * "Sending…" until the thread has the real message. A send that fails (refused, or no network)
+ * comes back to the box with the reason and "Try again", which sends it once however often it is
+ * tried. A message that SMS cannot carry (no phone, opted out) says it goes by email.
  */
 export function Composer({ studentId, note }: { studentId: string; note?: string }) {
   const [body, setBody] = useState('');
   const queries = useQueryClient();
   const send = useMutation({
-    mutationFn: (text: string) =>
-      api<MessageView>('/api/messages', { method: 'POST', body: { studentId, body: text } }),
-    onSuccess: () => {
-      setBody('');
-      void queries.invalidateQueries();
-    },
+    mutationKey: sendKey(studentId),
+    mutationFn: ({ body: text, idempotencyKey }: Sending) =>
+      api<MessageView>('/api/messages', {
+        method: 'POST',
+        body: { studentId, body: text },
+        headers: { 'Idempotency-Key': idempotencyKey },
+      }),
+    onError: (_error, failed) => setBody((typed) => typed || failed.body),
+    // Returned, so the message stays "Sending…" until the refetched thread shows it.
+    onSettled: () => queries.invalidateQueries(),
   });
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (body.trim() && !send.isPending) send.mutate(body);
+    if (!body.trim()) return;
+    const retry = send.isError && send.variables.body === body;
+    send.mutate({ body, idempotencyKey: retry ? send.variables.idempotencyKey : newKey() });
+    setBody('');
   };
   const sendOnCtrlEnter = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit();
@@ -53,13 +78,20 @@ export function Composer({ studentId, note }: { studentId: string; note?: string
           <Text size="sm" c="dimmed" aria-live="polite">
             {segmentWords(body)}
           </Text>
-          <Button type="submit" loading={send.isPending} disabled={!body.trim()}>
+          <Button type="submit" disabled={!body.trim()}>
             Send
           </Button>
         </Group>
         {send.isError && (
           <Alert color="red" title="Not sent">
-            {send.error.message}
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">{send.error.message}</Text>
+              {send.variables.body === body && (
+                <Button size="compact-sm" variant="light" color="red" onClick={() => submit()}>
+                  Try again
+                </Button>
+              )}
+            </Stack>
           </Alert>
         )}
         {sent?.fallback && (

@@ -1,19 +1,63 @@
-import { Anchor, Paper, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Paper, Text, VisuallyHidden } from '@mantine/core';
 import type { RoutedMessageView } from '@fidelis/contracts';
 import { useEffect, useRef } from 'react';
 import { formatWhen, statusWords } from '../lib/format';
 import classes from './thread.module.css';
 
-/** A conversation, oldest first: theirs on the left, ours on the right with its status. */
-export function Thread({ messages, them }: { messages: RoutedMessageView[]; them: string }) {
+/** Older messages the thread can load, when there are any. */
+export interface Earlier {
+  load: () => void;
+  loading: boolean;
+}
+
+/** "Earlier messages" for a paged thread query, while it has older pages. */
+export const earlierOf = (thread: {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => Promise<unknown>;
+}): Earlier | undefined =>
+  thread.hasNextPage
+    ? { load: () => void thread.fetchNextPage(), loading: thread.isFetchingNextPage }
+    : undefined;
+
+/**
+ * A conversation, oldest first: theirs on the left, ours on the right with its status, then what
+ * is being sent (`sending`, bodies) as "Sending…". Long histories show their newest page first,
+ * with "Earlier messages" above.
+ */
+export function Thread({
+  messages,
+  them,
+  earlier,
+  sending = [],
+}: {
+  messages: RoutedMessageView[];
+  them: string;
+  earlier?: Earlier;
+  sending?: string[];
+}) {
   const end = useRef<HTMLDivElement>(null);
+  // Follows the newest message (arriving or sent), not older ones loaded above.
+  const newest = messages.at(-1)?.id;
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length]);
+  }, [newest, sending.length]);
 
-  if (messages.length === 0) return <Text c="dimmed">No messages yet.</Text>;
+  if (messages.length === 0 && sending.length === 0) {
+    return <Text c="dimmed">No messages yet.</Text>;
+  }
   return (
     <>
+      {earlier && (
+        <Button
+          variant="subtle"
+          className={classes.earlier}
+          loading={earlier.loading}
+          onClick={earlier.load}
+        >
+          Earlier messages
+        </Button>
+      )}
       <ol className={classes.thread} aria-label="Messages">
         {messages.map((message) => {
           const ours = message.direction === 'outbound';
@@ -37,6 +81,19 @@ export function Thread({ messages, them }: { messages: RoutedMessageView[]; them
             </li>
           );
         })}
+        {sending.map((body, index) => (
+          <li key={index} className={classes.ours}>
+            <Paper className={classes.bubble} bg="blue.0" p="xs" radius="md">
+              <VisuallyHidden>You: </VisuallyHidden>
+              <Text size="sm" className={classes.body}>
+                {body}
+              </Text>
+            </Paper>
+            <Text size="xs" c="dimmed">
+              Sending…
+            </Text>
+          </li>
+        ))}
       </ol>
       <div ref={end} />
     </>

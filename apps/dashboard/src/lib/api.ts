@@ -18,6 +18,9 @@ const PLAIN_WORDS: Record<string, string> = {
   SERVICE_UNAVAILABLE: 'The system is busy for a moment. Try again.',
 };
 
+/** What a request that never got an answer says (offline, the gateway down). */
+export const UNREACHABLE = "Can't reach Fidelis SMS. Check your connection and try again.";
+
 /** Calls the gateway's REST API as the signed-in staff member; a 401 signs out. */
 export async function api<T>(
   path: string,
@@ -32,6 +35,8 @@ export async function api<T>(
       ...init.headers,
     },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  }).catch(() => {
+    throw new Error(UNREACHABLE);
   });
   if (response.status === 401 && token) session.signOut();
   const text = await response.text();

@@ -7,7 +7,7 @@ import type {
   StudentView,
   TileRow,
 } from '@fidelis/contracts';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, type InfiniteData } from '@tanstack/react-query';
 import { api } from './api';
 
 export type Me = StaffView & { number: NumberView | null };
@@ -23,21 +23,42 @@ export const useStudent = (studentId: string) =>
     queryFn: () => api<StudentView>(`/api/students/${encodeURIComponent(studentId)}`),
   });
 
-export const useStudentMessages = (studentId: string) =>
-  useQuery({
-    queryKey: ['student-messages', studentId],
-    queryFn: () =>
-      api<RoutedMessageView[]>(`/api/students/${encodeURIComponent(studentId)}/messages`),
+/** Messages a thread shows at first, and loads at a time going back ("Earlier messages"). */
+export const THREAD_PAGE = 100;
+
+type ThreadPages = InfiniteData<RoutedMessageView[], string>;
+
+/** The pages fetched so far as one thread, oldest first. */
+const wholeThread = (data: ThreadPages) => data.pages.toReversed().flat();
+
+/**
+ * A thread paged from the newest (`limit`, `before` the oldest message so far); a short page is
+ * the first one. Live events refetch every page fetched so far.
+ */
+const useThread = (queryKey: string[], address: string) =>
+  useInfiniteQuery({
+    queryKey,
+    queryFn: ({ pageParam }) =>
+      api<RoutedMessageView[]>(
+        `${address}${address.includes('?') ? '&' : '?'}limit=${THREAD_PAGE}` +
+          (pageParam ? `&before=${pageParam}` : ''),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (page) => (page.length < THREAD_PAGE ? undefined : page[0].id),
+    select: wholeThread,
   });
 
+export const useStudentMessages = (studentId: string) =>
+  useThread(
+    ['student-messages', studentId],
+    `/api/students/${encodeURIComponent(studentId)}/messages`,
+  );
+
 export const useConversation = (contactPhone: string) =>
-  useQuery({
-    queryKey: ['conversation', contactPhone],
-    queryFn: () =>
-      api<RoutedMessageView[]>(
-        `/api/sms/conversation?contactPhone=${encodeURIComponent(contactPhone)}`,
-      ),
-  });
+  useThread(
+    ['conversation', contactPhone],
+    `/api/sms/conversation?contactPhone=${encodeURIComponent(contactPhone)}`,
+  );
 
 /** Students whose name, email or phone matches `q` (nothing is asked for an empty `q`). */
 export const useStudentSearch = (q: string) =>

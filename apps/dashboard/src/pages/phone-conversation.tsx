@@ -1,7 +1,7 @@
 import { Alert, Anchor, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router';
-import { Composer } from '../components/composer';
-import { Thread } from '../components/thread';
+import { Composer, useSending } from '../components/composer';
+import { earlierOf, Thread } from '../components/thread';
 import { formatPhone } from '../lib/format';
 import { useMarkRead } from '../lib/mark-read';
 import { useConversation } from '../lib/queries';
@@ -12,10 +12,12 @@ export function PhoneConversationPage() {
   const messages = useConversation(contactPhone);
   useMarkRead(contactPhone, messages.dataUpdatedAt);
 
+  const known = messages.data?.findLast((message) => message.studentId !== null);
+  const sending = useSending(known?.studentId ?? undefined);
+
   if (!contactPhone) {
     return <Alert color="yellow">The address names no phone (?contactPhone=+1…).</Alert>;
   }
-  const known = messages.data?.findLast((message) => message.studentId !== null);
   return (
     <Stack maw={720}>
       {/* On a phone the conversation takes the screen; a wide one shows the tile beside it. */}
@@ -27,7 +29,14 @@ export function PhoneConversationPage() {
       </Title>
       {messages.isPending && <Loader aria-label="Loading messages" />}
       {messages.isError && <Alert color="red">{messages.error.message}</Alert>}
-      {messages.data && <Thread messages={messages.data} them={formatPhone(contactPhone)} />}
+      {messages.data && (
+        <Thread
+          messages={messages.data}
+          them={formatPhone(contactPhone)}
+          earlier={earlierOf(messages)}
+          sending={sending}
+        />
+      )}
       {known?.studentId ? (
         <Composer studentId={known.studentId} />
       ) : (

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
-import { Composer } from '../components/composer';
-import { Thread } from '../components/thread';
+import { Composer, useSending } from '../components/composer';
+import { earlierOf, Thread } from '../components/thread';
 import { formatPhone } from '../lib/format';
 import { useMarkRead } from '../lib/mark-read';
 import { useStudent, useStudentMessages } from '../lib/queries';
@@ -11,6 +11,7 @@ export function StudentPage() {
   const studentId = useParams().studentId ?? '';
   const student = useStudent(studentId);
   const messages = useStudentMessages(studentId);
+  const sending = useSending(studentId);
   useMarkRead(student.data?.smsPhone, messages.dataUpdatedAt);
 
   if (student.isPending) return <Loader aria-label="Loading the student" />;
@@ -42,7 +43,14 @@ export function StudentPage() {
       </div>
       {messages.isPending && <Loader aria-label="Loading messages" />}
       {messages.isError && <Alert color="red">{messages.error.message}</Alert>}
-      {messages.data && <Thread messages={messages.data} them={name} />}
+      {messages.data && (
+        <Thread
+          messages={messages.data}
+          them={name}
+          earlier={earlierOf(messages)}
+          sending={sending}
+        />
+      )}
       <Composer
         studentId={studentId}
         note={smsPhone ? undefined : `${name} has no SMS phone: messages go by email.`}

@@ -1,4 +1,4 @@
-import type { RoutedMessageView, TileRow } from '@fidelis/contracts';
+import type { RoutedMessageView, StudentView, TileRow } from '@fidelis/contracts';
 import type { Me } from '../lib/queries';
 
 export const COACH_NUMBER = '+14155550100';
@@ -72,5 +72,21 @@ export function me(number: string | null = COACH_NUMBER): Me {
             createdAt: at,
             releasedAt: null,
           },
+  };
+}
+
+/** The student the messages are with. */
+export function student(overrides: Partial<StudentView> = {}): StudentView {
+  const at = '2026-11-01T12:00:00.000Z';
+  return {
+    id: 'student-1',
+    name: 'Maya Lopez',
+    email: 'maya@example.edu',
+    smsPhone: STUDENT_PHONE,
+    timezone: null,
+    sharesPhoneWith: [],
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
   };
 }
