@@ -205,6 +205,13 @@ describe('the global SMS tab', () => {
         ),
       );
     }
+    await eventually(
+      async () => {
+        const stored = await system.api('GET', `/api/sms?q=${pager}&limit=200`, { as: admin });
+        expect(stored.body.items).toHaveLength(PAGE + 2);
+      },
+      { timeoutMs: 30_000 },
+    );
     await page.goto('/sms');
     await search(pager);
     await eventually(async () => expect(await rows().count()).toBe(PAGE), { timeoutMs: 20_000 });
