@@ -25,7 +25,7 @@ export function simulatorRouter(ctx: EmulatorContext): Router {
         name: nameOf(phoneNumber),
         smsUrl,
       }))
-      .sort((a, b) => a.phoneNumber.localeCompare(b.phoneNumber));
+      .sort(byNameThenPhone);
     res.json({ numbers });
   });
 
@@ -64,11 +64,10 @@ export function simulatorRouter(ctx: EmulatorContext): Router {
   router.get('/phones', (_req, res) => {
     const isOwned = (phoneNumber: string) => state.findNumberByPhone(phoneNumber) !== undefined;
     const seen = new Set(state.messages.map(counterpart).filter((phoneNumber) => phoneNumber));
-    const named = [...state.names.keys()].filter((phoneNumber) => !isOwned(phoneNumber));
-    const phones = [
-      ...named.sort((a, b) => nameOf(a)!.localeCompare(nameOf(b)!)),
-      ...[...seen].filter((phoneNumber) => !state.names.has(phoneNumber) && !isOwned(phoneNumber)),
-    ].map((phoneNumber) => ({ phoneNumber, name: nameOf(phoneNumber) }));
+    const phones = [...new Set([...state.names.keys(), ...seen])]
+      .filter((phoneNumber) => !isOwned(phoneNumber))
+      .map((phoneNumber) => ({ phoneNumber, name: nameOf(phoneNumber) }))
+      .sort(byNameThenPhone);
     res.json({ phones });
   });
 
@@ -95,6 +94,19 @@ export function simulatorRouter(ctx: EmulatorContext): Router {
   });
 
   return router;
+}
+
+/** Named first, by name; then by phone number. */
+function byNameThenPhone(
+  a: { phoneNumber: string; name: string | null },
+  b: { phoneNumber: string; name: string | null },
+): number {
+  if (a.name !== b.name) {
+    if (a.name === null) return 1;
+    if (b.name === null) return -1;
+    return a.name.localeCompare(b.name);
+  }
+  return a.phoneNumber.localeCompare(b.phoneNumber);
 }
 
 /** The phone at the other end of a message from or to the account. */
