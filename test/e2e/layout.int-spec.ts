@@ -115,6 +115,8 @@ describe('the tile and the conversation', () => {
       .evaluate((name) => (globalThis as unknown as Styled).getComputedStyle(name).fontWeight);
     expect(Number(weight)).toBeGreaterThanOrEqual(700);
     await page.getByText('No conversation open').waitFor();
+    await page.mouse.move(0, 0);
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
 
     await conversation(ben).click();
     await page.waitForURL(`**/students/${ben.id}`);

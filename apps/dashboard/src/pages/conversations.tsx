@@ -34,7 +34,7 @@ export function NoConversationOpen() {
       <Text fw={500}>No conversation open</Text>
       <Text size="sm" c="dimmed" ta="center">
         Choose one in the list (j and k move, Enter opens), or start one in{' '}
-        <Anchor component={Link} to="/compose" size="sm">
+        <Anchor component={Link} to="/compose" size="sm" underline="always">
           Compose
         </Anchor>
         .
