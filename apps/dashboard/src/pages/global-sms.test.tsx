@@ -117,6 +117,32 @@ describe('the global SMS tab', () => {
     expect(smsQueries(requests).at(-1)?.get('before')).toBeNull();
   });
 
+  it('still shows the older page when a live event refetches while it loads', async () => {
+    let olderAsked = 0;
+    stubFetch({
+      'GET /api/staff': staff,
+      'GET /api/sms': async ({ url }) => {
+        if (!url.includes('before=cursor-1')) {
+          return {
+            status: 200,
+            body: { items: [row({ body: 'Newest' })], nextBefore: 'cursor-1' },
+          };
+        }
+        olderAsked += 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return { status: 200, body: { items: [row({ body: 'Older one' })], nextBefore: null } };
+      },
+    });
+    const { user, queries } = renderView(<SmsPage />, { path: '/sms' });
+
+    await user.click(await screen.findByRole('button', { name: 'Older messages' }));
+    // As the event stream does on each sms.received: it cancels the older page's fetch.
+    await queries.invalidateQueries();
+    await screen.findByText('Older one');
+    expect(olderAsked).toBeGreaterThanOrEqual(2);
+    expect(screen.getAllByRole('listitem')).toHaveLength(2);
+  });
+
   it('says what to do when nothing matches', async () => {
     stubFetch({ 'GET /api/staff': staff, 'GET /api/sms': { items: [], nextBefore: null } });
     const { user } = renderView(<SmsPage />, { path: '/sms?direction=outbound' });

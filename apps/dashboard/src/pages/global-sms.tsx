@@ -82,6 +82,18 @@ export function GlobalSmsPage() {
   }, [debouncedSearch]);
 
   const messages = useGlobalSms(filters);
+  // The pages asked for with "Older messages", for these filters. A live event refetches only the
+  // pages already there and cancels the fetch of an older one, so that one is fetched again after.
+  const filtersKey = JSON.stringify(filters);
+  const [asked, setAsked] = useState({ filtersKey, pages: 1 });
+  const pagesWanted = asked.filtersKey === filtersKey ? asked.pages : 1;
+  const pagesShown = messages.data?.pages.length ?? 0;
+  const olderWanted = messages.hasNextPage && pagesShown < pagesWanted;
+  useEffect(() => {
+    if (olderWanted && !messages.isFetching && !messages.isFetchNextPageError) {
+      void messages.fetchNextPage();
+    }
+  });
   const staff = useStaffList(messages.isSuccess);
   const staffOptions = [
     { value: ANY, label: 'Every staff member' },
@@ -174,8 +186,11 @@ export function GlobalSmsPage() {
       {messages.hasNextPage && (
         <Button
           variant="default"
-          onClick={() => void messages.fetchNextPage()}
-          loading={messages.isFetchingNextPage}
+          onClick={() => {
+            setAsked({ filtersKey, pages: pagesShown + 1 });
+            void messages.fetchNextPage();
+          }}
+          loading={olderWanted && !messages.isFetchNextPageError}
           style={{ alignSelf: 'flex-start' }}
         >
           Older messages
