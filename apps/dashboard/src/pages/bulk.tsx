@@ -160,7 +160,11 @@ function StudentPicker({
   const found = useStudentSearch(debounced);
   // Everyone shown or chosen, so that a chosen student keeps their name once the search moves on.
   const known = new Map(recipients.map((student) => [student.id, student]));
-  for (const student of found.data?.items ?? []) known.set(student.id, student);
+  const foundIds = new Set<string>();
+  for (const student of found.data?.items ?? []) {
+    known.set(student.id, student);
+    foundIds.add(student.id);
+  }
 
   const [pasted, setPasted] = useState('');
   const [unmatched, setUnmatched] = useState<string[]>([]);
@@ -185,8 +189,10 @@ function StudentPicker({
         clearSearchOnChange={false}
         searchValue={search}
         onSearchChange={setSearch}
-        // The API has already searched; the list shows what it found.
-        filter={({ options }) => options}
+        // The API has already searched: the list shows what it found (the chosen are pills).
+        filter={({ options }) =>
+          options.filter((option) => 'value' in option && foundIds.has(option.value))
+        }
         data={[...known.values()].map((student) => ({
           value: student.id,
           label: studentLabel(student),
