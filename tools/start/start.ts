@@ -108,9 +108,10 @@ async function main(): Promise<void> {
   log.info(`Fidelis SMS is ready at ${base} (API docs at ${base}/api/docs); Ctrl-C stops it`);
   if (tryIt) log.info(tryIt);
 
-  /** With the emulator: the demo school when the directory is empty, and how to try the system. */
-  async function prepareToTry(emulatorUrl: string): Promise<string | undefined> {
+  /** With the emulator: the demo school when the directory is empty, and where to try the system. */
+  async function prepareToTry(emulatorUrl: string): Promise<string> {
     const dashboard = publicBaseUrl({ PORT: Number(port), PUBLIC_BASE_URL: env.PUBLIC_BASE_URL });
+    let signIn = '';
     await waitUntilReady(`${emulatorUrl}/_emulator/health`);
     try {
       const token = seedToken(env.JWT_SECRET ?? 'dev-secret');
@@ -120,12 +121,11 @@ async function main(): Promise<void> {
         dashboard,
       );
       if (demo.seeded) log.info('seeded the demo school into the empty directory');
-      const signIn = demo.coach ? ` and sign in as ${demo.coach.name}` : '';
-      return `Try it: open the dashboard at ${dashboard}/${signIn}; text from the phone simulator at ${emulatorUrl}/`;
+      if (demo.coach) signIn = ` and sign in as ${demo.coach.name}`;
     } catch (error) {
-      log.error({ err: error }, 'could not prepare the demo school; the system runs without it');
-      return undefined;
+      log.error({ err: error }, 'could not seed the demo school or tell the emulator its numbers');
     }
+    return `Try it: open the dashboard at ${dashboard}/${signIn}; text from the phone simulator at ${emulatorUrl}/`;
   }
 }
 
