@@ -1,7 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { Pool } from 'pg';
 import { Role, ServiceName } from '@fidelis/contracts';
 import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
@@ -9,6 +7,7 @@ import { eventually } from '../support/eventually';
 import { DATABASE_URL, RABBITMQ_URL } from '../support/infrastructure';
 import { PushService, startPushService, TestSubscription } from '../support/push-service';
 import { freePort } from '../support/free-port';
+import { LogLine, NpmStart, npmStart, withoutTwilioAccount } from '../support/npm-start';
 import { activeNumbers, ApiOptions, callApi } from '../support/system';
 import { postSignedForm } from '../support/webhooks';
 
@@ -29,18 +28,6 @@ const KILLED_IN_TURN: ServiceName[] = [
 const REPLIES = 5;
 const BACK_WITHIN_MS = 10_000;
 
-/** One line of the system's stdout: every process writes JSON lines there (it is not a terminal). */
-interface LogLine {
-  time: string;
-  service: string;
-  msg: string;
-  child?: string;
-  pid?: number;
-  code?: number | null;
-  signal?: string | null;
-  delayMs?: number;
-}
-
 interface Reply {
   messageSid: string;
   body: string;
@@ -54,10 +41,9 @@ const admin = { staffId: `admin-${hex()}`, role: 'admin' as Role };
 const coach = { staffId: `coach-${hex()}`, role: 'coach' as Role };
 const studentId = `student-${hex()}`;
 
-let system: ChildProcess;
-let exited: Promise<number | null>;
-const lines: LogLine[] = [];
-const notJson: string[] = [];
+let system: NpmStart;
+/** What the system printed: JSON lines. */
+let lines: LogLine[] = [];
 let url: string;
 let db: Pool;
 let pushService: PushService;
@@ -190,28 +176,13 @@ async function expectStoredAndAnnouncedOnce(replies: Reply[]): Promise<void> {
   expect(ids.map((id) => pushesOf(id).length)).toEqual(ids.map(() => 1));
 }
 
-function spawnSystem(env: NodeJS.ProcessEnv): void {
-  system = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/start/start.ts'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  exited = new Promise((resolve) => system.once('exit', (code) => resolve(code)));
-  createInterface({ input: system.stdout! }).on('line', (text) => {
-    try {
-      lines.push(JSON.parse(text) as LogLine);
-    } catch {
-      notJson.push(text);
-    }
-  });
-}
-
 beforeAll(async () => {
   db = new Pool({ connectionString: DATABASE_URL, max: 2 });
   pushService = await startPushService();
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
+  // No Twilio account: `npm start` runs the bundled emulator, as on a new machine.
+  const env = withoutTwilioAccount({
     ...process.env,
     DATABASE_URL,
     RABBITMQ_URL,
@@ -220,17 +191,9 @@ beforeAll(async () => {
     TWILIO_EMULATOR_PORT: String(await freePort()),
     LOG_LEVEL: 'info',
     NODE_EXTRA_CA_CERTS: path.join(ROOT, 'test/support/push-service.crt'),
-  };
-  // No Twilio account: `npm start` runs the bundled emulator, as on a new machine.
-  for (const name of [
-    'TWILIO_ACCOUNT_SID',
-    'TWILIO_AUTH_TOKEN',
-    'TWILIO_API_BASE_URL',
-    'LOG_FORMAT',
-  ]) {
-    delete env[name];
-  }
-  spawnSystem(env);
+  });
+  system = npmStart(env);
+  lines = system.lines;
   await eventually(
     () =>
       expect(lines.map((line) => line.msg)).toContainEqual(
@@ -296,14 +259,9 @@ beforeAll(async () => {
 }, 150_000);
 
 afterAll(async () => {
-  if (system && system.exitCode === null) {
-    // SIGTERM, so the supervisor stops its children too: a SIGKILL here left them running
-    // (and connecting to the broker) whenever a test had failed before the one that stops it.
-    system.kill('SIGTERM');
-    const killLater = setTimeout(() => system.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(killLater);
-  }
+  // SIGTERM, so the supervisor stops its children too: a SIGKILL here left them running
+  // (and connecting to the broker) whenever a test had failed before the one that stops it.
+  await system?.stop();
   await pushService?.close();
   await db?.end();
   process.stdout.write(`supervisor report:\n${report.map((r) => JSON.stringify(r)).join('\n')}\n`);
@@ -415,8 +373,8 @@ describe('the system under npm start, each service killed with SIGKILL in turn',
 
   it('stops every process on SIGTERM with the drain, starting none of them again, and logged JSON lines only', async () => {
     const children = ['twilio-emulator', ...KILLED_IN_TURN].map(pidOf);
-    system.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    system.process.kill('SIGTERM');
+    expect(await system.exited).toBe(0);
     const stopping = lines.findIndex((line) => line.service === 'start' && line.msg === 'stopping');
     expect(stopping).toBeGreaterThan(-1);
     const afterStop = lines.slice(stopping).filter((line) => line.service === 'start');
@@ -430,6 +388,6 @@ describe('the system under npm start, each service killed with SIGKILL in turn',
       }
     });
     expect(alive).toEqual([]);
-    expect(notJson).toEqual([]);
+    expect(system.notJson).toEqual([]);
   });
 });
