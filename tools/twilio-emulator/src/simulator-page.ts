@@ -15,6 +15,7 @@ export const SIMULATOR_PAGE = `<!doctype html>
   :root { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; line-height: 1.45;
     color: #1a1b1e; background: #f1f3f5; }
   body { margin: 0; }
+  [hidden] { display: none !important; }
   header, main { max-width: 36rem; margin: 0 auto; padding: 0 1rem; }
   header { padding-top: 1.25rem; }
   h1 { font-size: 1.5rem; margin: 0 0 0.25rem; }
@@ -77,8 +78,8 @@ export const SIMULATOR_PAGE = `<!doctype html>
     <form id="send-form">
       <label for="to">To</label>
       <select id="to"></select>
-      <p id="no-numbers" class="hint" hidden>The school has no numbers yet: buy one in the dashboard
-      (Numbers) and it appears here.</p>
+      <p id="no-numbers" class="hint" hidden>The school has no numbers yet: they appear here as soon
+      as an admin buys them.</p>
       <label for="message">Message</label>
       <textarea id="message" rows="3"></textarea>
       <button id="send-button" type="submit">Send</button>
@@ -148,6 +149,7 @@ function renderChoices(phones) {
   const key = JSON.stringify([phone, phones]);
   if (choices.dataset.key === key) return;
   choices.dataset.key = key;
+  choices.hidden = phones.length === 0;
   choices.replaceChildren(...phones.slice(0, 12).map((entry) => {
     const button = document.createElement('button');
     button.type = 'button';
