@@ -131,6 +131,14 @@ describe('the global SMS tab', () => {
       expect(stored.body.status).toBe('delivered');
     });
     await eventually(async () => expect(smtp.to(tia.email)).toHaveLength(1));
+    // The API names the student and the staff member of each message (null when there is none).
+    const listed = await system.api('GET', `/api/sms?q=${homework}`, { as: admin });
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ studentName: tia.name, staffName: carla.name }),
+      expect.objectContaining({ studentName: sam.name, staffName: carla.name }),
+      expect.objectContaining({ studentName: null, staffName: dana.name, from: unknownSender }),
+      expect.objectContaining({ studentName: sam.name, staffName: carla.name }),
+    ]);
 
     await page.goto(`/#access_token=${tokenFor(admin.staffId, admin.role)}`);
     await page.getByRole('link', { name: 'Global SMS' }).click();
