@@ -1,9 +1,11 @@
 /**
  * `npm run bench [part …]`: starts the system (or uses BENCH_URL) and measures it. Prints one JSON
- * object per part. Parts: import-students, search-messages, inbound, outbound, ceiling, rss.
+ * object per part. Parts: import-students, search-messages, inbound, outbound, ceiling, dashboard,
+ * rss.
  * BENCH_QUICK=1 makes inbound and ceiling small enough for development.
  */
 import { benchCeiling } from './ceiling.bench';
+import { benchDashboard } from './dashboard.bench';
 import { benchImportStudents } from './import-students.bench';
 import { benchInbound } from './inbound.bench';
 import { benchOutbound } from './outbound.bench';
@@ -16,6 +18,7 @@ const PARTS: Record<string, (system: BenchSystem) => Promise<object>> = {
   inbound: (system) => benchInbound(system),
   outbound: (system) => benchOutbound(system),
   ceiling: (system) => benchCeiling(system),
+  dashboard: (system) => benchDashboard(system),
   rss: (system) => Promise.resolve(benchRss(system)),
 };
 

@@ -1,6 +1,6 @@
 import { Anchor, Button, Paper, Text, VisuallyHidden } from '@mantine/core';
 import type { RoutedMessageView } from '@fidelis/contracts';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { formatWhen, statusWords } from '../lib/format';
 import classes from './thread.module.css';
 
@@ -59,28 +59,9 @@ export function Thread({
         </Button>
       )}
       <ol className={classes.thread} aria-label="Messages">
-        {messages.map((message) => {
-          const ours = message.direction === 'outbound';
-          return (
-            <li key={message.id} className={ours ? classes.ours : classes.theirs}>
-              <Paper className={classes.bubble} bg={ours ? 'blue.0' : 'gray.1'} p="xs" radius="md">
-                <VisuallyHidden>{ours ? 'You:' : `${them}:`} </VisuallyHidden>
-                <Text size="sm" className={classes.body}>
-                  {message.body}
-                </Text>
-                {message.media.map((media) => (
-                  <Anchor key={media.url} href={media.url} size="sm" target="_blank">
-                    Attachment
-                  </Anchor>
-                ))}
-              </Paper>
-              <Text size="xs" c="dimmed">
-                <time dateTime={message.createdAt}>{formatWhen(message.createdAt)}</time>
-                {ours && ` · ${statusWords(message)}`}
-              </Text>
-            </li>
-          );
-        })}
+        {messages.map((message) => (
+          <MessageItem key={message.id} message={message} them={them} />
+        ))}
         {sending.map((body, index) => (
           <li key={index} className={classes.ours}>
             <Paper className={classes.bubble} bg="blue.0" p="xs" radius="md">
@@ -99,3 +80,36 @@ export function Thread({
     </>
   );
 }
+
+/**
+ * One message. Memoised: a refetch keeps unchanged messages as they were, so a new page or a
+ * status change renders only what changed, not the whole history.
+ */
+const MessageItem = memo(function MessageItem({
+  message,
+  them,
+}: {
+  message: RoutedMessageView;
+  them: string;
+}) {
+  const ours = message.direction === 'outbound';
+  return (
+    <li className={ours ? classes.ours : classes.theirs}>
+      <Paper className={classes.bubble} bg={ours ? 'blue.0' : 'gray.1'} p="xs" radius="md">
+        <VisuallyHidden>{ours ? 'You:' : `${them}:`} </VisuallyHidden>
+        <Text size="sm" className={classes.body}>
+          {message.body}
+        </Text>
+        {message.media.map((media) => (
+          <Anchor key={media.url} href={media.url} size="sm" target="_blank">
+            Attachment
+          </Anchor>
+        ))}
+      </Paper>
+      <Text size="xs" c="dimmed">
+        <time dateTime={message.createdAt}>{formatWhen(message.createdAt)}</time>
+        {ours && ` · ${statusWords(message)}`}
+      </Text>
+    </li>
+  );
+});

@@ -3,14 +3,14 @@ import { Link, useSearchParams } from 'react-router';
 import { Composer, useSending } from '../components/composer';
 import { earlierOf, Thread } from '../components/thread';
 import { formatPhone } from '../lib/format';
-import { useMarkRead } from '../lib/mark-read';
+import { newestAt, useMarkRead } from '../lib/mark-read';
 import { useConversation } from '../lib/queries';
 
 /** The conversation on my number with one phone, a student's or an unknown sender's. */
 export function PhoneConversationPage() {
   const contactPhone = useSearchParams()[0].get('contactPhone') ?? '';
   const messages = useConversation(contactPhone);
-  useMarkRead(contactPhone, messages.dataUpdatedAt);
+  useMarkRead(contactPhone, newestAt(messages.data));
 
   const known = messages.data?.findLast((message) => message.studentId !== null);
   const sending = useSending(known?.studentId ?? undefined);

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Composer, useSending } from '../components/composer';
 import { earlierOf, Thread } from '../components/thread';
 import { formatPhone } from '../lib/format';
-import { useMarkRead } from '../lib/mark-read';
+import { newestAt, useMarkRead } from '../lib/mark-read';
 import { useStudent, useStudentMessages } from '../lib/queries';
 
 /** The student: who they are, every SMS and fallback email with them, and a composer. */
@@ -12,7 +12,7 @@ export function StudentPage() {
   const student = useStudent(studentId);
   const messages = useStudentMessages(studentId);
   const sending = useSending(studentId);
-  useMarkRead(student.data?.smsPhone, messages.dataUpdatedAt);
+  useMarkRead(student.data?.smsPhone, newestAt(messages.data));
 
   if (student.isPending) return <Loader aria-label="Loading the student" />;
   if (student.isError) return <Alert color="red">{student.error.message}</Alert>;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { me, message, tileRow } from '../testing/fixtures';
 import { refuse, stubFetch } from '../testing/fetch-stub';
 import { renderView } from '../testing/render';
-import { TilePage } from './tile';
+import { TILE_PAGE, TilePage } from './tile';
 
 describe('TilePage', () => {
   it('lists my conversations, newest first, with the unread ones counted', async () => {
@@ -39,6 +39,26 @@ describe('TilePage', () => {
     expect(links[1]).toHaveTextContent('You: Who is this?');
     expect(links[1]).not.toHaveTextContent('unread');
     expect(links[1]).toHaveAttribute('href', '/sms?contactPhone=%2B14155554030');
+  });
+
+  it('shows a long tile a hundred conversations at a time', async () => {
+    const count = TILE_PAGE + 20;
+    stubFetch({
+      'GET /api/me': me(),
+      'GET /api/sms/tile': Array.from({ length: count }, (_, index) =>
+        tileRow({ contactPhone: `+1415555${String(index).padStart(4, '0')}`, studentName: null }),
+      ),
+    });
+    const { user } = renderView(<TilePage />);
+
+    const list = await screen.findByRole('list', { name: 'Conversations' });
+    expect(within(list).getAllByRole('link')).toHaveLength(TILE_PAGE);
+
+    await user.click(screen.getByRole('button', { name: 'More conversations (20 not shown)' }));
+
+    expect(within(list).getAllByRole('link')).toHaveLength(count);
+    expect(within(list).getAllByRole('link').at(-1)).toHaveTextContent('(415) 555-0119');
+    expect(screen.queryByRole('button', { name: /More conversations/ })).not.toBeInTheDocument();
   });
 
   it('tells a coach with no conversations yet how students reach them', async () => {

@@ -1,6 +1,7 @@
 import {
   Alert,
   Badge,
+  Button,
   Group,
   Loader,
   Stack,
@@ -44,6 +45,9 @@ function useOpenConversation(rows: TileRow[]): TileRow | undefined {
   );
 }
 
+/** Conversations shown at first, and added by "More conversations": a long tile stays quick. */
+export const TILE_PAGE = 100;
+
 /**
  * My SMS tile: a conversation per phone, newest first, unread ones standing out. One Tab stop:
  * j/k or the arrows move through the conversations, Enter opens one; j or k pressed with
@@ -56,6 +60,9 @@ export function TilePage() {
   const open = useOpenConversation(rows);
   const [focusedPhone, setFocusedPhone] = useState<string | null>(null);
   const current = rows.find((row) => row.contactPhone === focusedPhone) ?? open ?? rows[0];
+  const [shownCount, setShownCount] = useState(TILE_PAGE);
+  // The open conversation is always in the list, however far down it is.
+  const shown = rows.slice(0, Math.max(shownCount, rows.indexOf(open as TileRow) + 1));
   const list = useRef<HTMLUListElement>(null);
 
   const links = () => Array.from(list.current?.querySelectorAll('a') ?? []);
@@ -96,7 +103,7 @@ export function TilePage() {
       )}
       {rows.length > 0 && (
         <ul ref={list} className={classes.list} aria-label="Conversations" onKeyDown={move}>
-          {rows.map((row) => (
+          {shown.map((row) => (
             <li key={row.contactPhone}>
               <ConversationLink
                 row={row}
@@ -107,6 +114,11 @@ export function TilePage() {
             </li>
           ))}
         </ul>
+      )}
+      {shown.length < rows.length && (
+        <Button variant="subtle" onClick={() => setShownCount(shown.length + TILE_PAGE)}>
+          More conversations ({rows.length - shown.length} not shown)
+        </Button>
       )}
     </Stack>
   );
