@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Pool } from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +16,8 @@ const EARLIER_PAGES = 10;
 /** A frame longer than this is a visible stutter. */
 const JANK_MS = 50;
 const VIEWPORT = { width: 1280, height: 800 };
+/** Where the tile and the thread are pictured as measured, to see what was measured. */
+const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? 'var/screenshots';
 
 /**
  * Part `dashboard`: (a) the JavaScript the built index.html pulls in, compressed, against the
@@ -24,6 +27,7 @@ const VIEWPORT = { width: 1280, height: 800 };
  * tile's rows and the thread's messages are on the page, and frames and long tasks while scrolling.
  */
 export async function benchDashboard(system: BenchSystem): Promise<object> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
   const bundle = await bundleSizes(system.url);
   const seeded = await seed(system);
   const browser = await launchChromium();
@@ -195,9 +199,17 @@ async function measureTile(browser: Browser, url: string, token: string) {
       `performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('.js'))
          .reduce((sum, entry) => sum + entry.encodedBodySize, 0)`,
     );
+    // Where the time before the rows went: the script, then the tile's answer (its JSON).
+    const [scriptLoadedAtMs, tileAnsweredAtMs] = await page.evaluate<number[]>(
+      `['.js', '/api/sms/tile'].map((end) => Math.round(performance.getEntriesByType('resource')
+         .find((entry) => entry.name.endsWith(end))?.responseEnd ?? 0))`,
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/bench-tile.png` });
     const scroll = await scrollThrough(page, 'ul[aria-label="Conversations"]', 'down');
     return {
       rowsRendered: rows,
+      scriptLoadedAtMs,
+      tileAnsweredAtMs,
       rowsVisibleAfterMs: rowsAtMs,
       firstVisitJsTransferredKb: kb(transferred),
       scroll,
@@ -223,6 +235,7 @@ async function measureThread(browser: Browser, url: string, token: string, stude
       earlierMs.push(Math.round(performance.now() - at));
     }
     const shown = await list.count();
+    await page.screenshot({ path: `${SCREENSHOTS}/bench-thread.png` });
     const scroll = await scrollThrough(page, 'ol[aria-label="Messages"]', 'up');
     return {
       messagesVisibleAfterMs: messagesAtMs,

@@ -1,6 +1,6 @@
 import { Anchor, Button, Paper, Text, VisuallyHidden } from '@mantine/core';
 import type { RoutedMessageView } from '@fidelis/contracts';
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { formatWhen, statusWords } from '../lib/format';
 import classes from './thread.module.css';
 
@@ -43,6 +43,24 @@ export function Thread({
     end.current?.scrollIntoView({ block: 'end' });
   }, [newest, sending.length]);
 
+  // Earlier messages go in above without moving what one was reading: the message that was
+  // first stays where it was on screen (the browser's own scroll anchoring does nothing at the
+  // top of the page, which is where "Earlier messages" is clicked).
+  const list = useRef<HTMLOListElement>(null);
+  const readingFrom = useRef<{ item: Element; top: number } | null>(null);
+  const loadEarlier = (load: () => void) => {
+    const item = list.current?.firstElementChild;
+    readingFrom.current = item ? { item, top: item.getBoundingClientRect().top } : null;
+    load();
+  };
+  const oldest = messages[0]?.id;
+  useLayoutEffect(() => {
+    const reading = readingFrom.current;
+    if (!reading?.item.isConnected) return;
+    window.scrollBy(0, reading.item.getBoundingClientRect().top - reading.top);
+    readingFrom.current = null;
+  }, [oldest]);
+
   if (messages.length === 0 && sending.length === 0) {
     return <Text c="dimmed">No messages yet.</Text>;
   }
@@ -53,12 +71,12 @@ export function Thread({
           variant="subtle"
           className={classes.earlier}
           loading={earlier.loading}
-          onClick={earlier.load}
+          onClick={() => loadEarlier(earlier.load)}
         >
           Earlier messages
         </Button>
       )}
-      <ol className={classes.thread} aria-label="Messages">
+      <ol ref={list} className={classes.thread} aria-label="Messages">
         {messages.map((message) => (
           <MessageItem key={message.id} message={message} them={them} />
         ))}

@@ -20,6 +20,7 @@ window.ResizeObserver ??= class {
   disconnect() {}
 };
 Element.prototype.scrollIntoView = () => undefined;
+window.scrollBy = () => undefined;
 // The autosizing Textarea listens for fonts loading.
 if (!('fonts' in document)) {
   Object.defineProperty(document, 'fonts', { value: new EventTarget() });
