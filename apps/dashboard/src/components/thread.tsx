@@ -36,11 +36,11 @@ export function Thread({
   earlier?: Earlier;
   sending?: string[];
 }) {
-  const end = useRef<HTMLDivElement>(null);
-  // Follows the newest message (arriving or sent), not older ones loaded above.
+  // Follows the newest message (arriving or sent), not older ones loaded above: to the page's
+  // end, so the composer below the thread stays in view too.
   const newest = messages.at(-1)?.id;
   useEffect(() => {
-    end.current?.scrollIntoView({ block: 'end' });
+    window.scrollTo({ top: document.documentElement.scrollHeight });
   }, [newest, sending.length]);
 
   // Earlier messages go in above without moving what one was reading: the message that was
@@ -94,7 +94,6 @@ export function Thread({
           </li>
         ))}
       </ol>
-      <div ref={end} />
     </>
   );
 }

@@ -21,6 +21,7 @@ window.ResizeObserver ??= class {
 };
 Element.prototype.scrollIntoView = () => undefined;
 window.scrollBy = () => undefined;
+window.scrollTo = () => undefined;
 // The autosizing Textarea listens for fonts loading.
 if (!('fonts' in document)) {
   Object.defineProperty(document, 'fonts', { value: new EventTarget() });
