@@ -1,9 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import { launchChromium, checkView, recordPageErrors } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
@@ -11,7 +9,6 @@ import { startSystem, TestSystem } from '../support/system';
 import { tokenFor } from '../support/tokens';
 
 /** As in dashboard.int-spec.ts: var/screenshots, or SCREENSHOT_DIR for the README's pictures. */
-const SCREENSHOTS = join(__dirname, '..', '..', process.env.SCREENSHOT_DIR ?? 'var/screenshots');
 const suffix = randomBytes(3).toString('hex');
 const admin = { staffId: `admin-bulk-${suffix}`, role: 'admin' as const };
 const coach = { id: `coach-bulk-${suffix}`, name: 'Carla Coach', number: '' };
@@ -84,8 +81,7 @@ beforeAll(async () => {
   });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  recordPageErrors(page, pageErrors);
 }, 120_000);
 
 afterAll(async () => {
@@ -93,14 +89,6 @@ afterAll(async () => {
   await system?.close();
   await smtp?.close();
 });
-
-/** Axe finds nothing serious or critical, no script failed; the view is saved for the README. */
-async function checkView(name: string) {
-  await page.mouse.move(0, 0);
-  expect(await seriousAccessibilityProblems(page)).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Signed in as the platform signs staff in: the token in the address's fragment. */
 async function signInAt(address: string, staffId: string) {
@@ -161,7 +149,7 @@ describe('a bulk message in the browser', () => {
     await page.getByText('…and 2 more.').waitFor();
     await page.getByText('5 recipients × 1 segment = 5 messages').waitFor();
     await page.getByText('GSM-7').waitFor();
-    await checkView('bulk');
+    await checkView(page, pageErrors, 'bulk');
   });
 
   it("sends once on a double click, from the coach's number, and follows it to done", async () => {
@@ -184,7 +172,7 @@ describe('a bulk message in the browser', () => {
     await page.getByRole('progressbar', { name: 'Delivered: 4 of 5' }).waitFor();
     await page.getByRole('progressbar', { name: 'Not delivered: 1 of 5' }).waitFor();
     await eventually(async () => expect(smtp.to(byPhone.email)).toHaveLength(1));
-    await checkView('bulk-progress');
+    await checkView(page, pageErrors, 'bulk-progress');
   });
 
   it('links the failure counts to the students the text did not reach', async () => {
@@ -214,12 +202,12 @@ describe('a bulk message in the browser', () => {
     await page.getByRole('textbox', { name: 'Message' }).fill('See you at 6pm, {{name}}!');
     await page.getByText('See you at 6pm, Ava Martin!').waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await checkView('bulk-390');
+    await checkView(page, pageErrors, 'bulk-390');
 
     await page.goto(progressAddress);
     await page.getByRole('heading', { name: 'Done' }).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await checkView('bulk-progress-390');
+    await checkView(page, pageErrors, 'bulk-progress-390');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -227,6 +215,6 @@ describe('a bulk message in the browser', () => {
     await signInAt('/bulk', coachWithoutNumber.id);
     await page.getByText("You don't have a texting number yet. An admin can assign one.").waitFor();
     expect(await page.getByRole('button', { name: /^Send/ }).count()).toBe(0);
-    await checkView('bulk-no-number');
+    await checkView(page, pageErrors, 'bulk-no-number');
   });
 });

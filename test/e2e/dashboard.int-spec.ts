@@ -1,19 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import { launchChromium, checkView, recordPageErrors } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
 import { tokenFor } from '../support/tokens';
 
-/**
- * Where each view's screenshot goes: var/screenshots (ignored by git), so a test run leaves the
- * tree clean; `SCREENSHOT_DIR=docs/screenshots` refreshes the README's pictures.
- */
-const SCREENSHOTS = join(__dirname, '..', '..', process.env.SCREENSHOT_DIR ?? 'var/screenshots');
 const suffix = randomBytes(3).toString('hex');
 const admin = { staffId: `admin-e2e-${suffix}`, role: 'admin' as const };
 const coach = { id: `coach-e2e-${suffix}`, name: 'Carla Coach', number: '' };
@@ -61,22 +54,13 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 800 },
   });
   page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  recordPageErrors(page, pageErrors);
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await system?.close();
 });
-
-/** Axe finds nothing serious or critical, no script failed; the view is saved for the README. */
-async function checkView(name: string) {
-  await page.mouse.move(0, 0); // the view as it rests, not under the pointer that clicked it
-  expect(await seriousAccessibilityProblems(page)).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 /** The open conversation's messages (the tile beside it shows the last one too). */
 const thread = () => page.getByRole('list', { name: 'Messages' });
@@ -93,7 +77,7 @@ describe('the dashboard in a browser', () => {
     const me = page.getByRole('button', { name: exactly(national(coach.number)) });
     await me.waitFor();
     expect(await me.textContent()).toContain('Carla Coach');
-    await checkView('sign-in');
+    await checkView(page, pageErrors, 'sign-in');
 
     await me.click();
     await page.getByRole('heading', { name: 'SMS tile' }).waitFor();
@@ -109,7 +93,7 @@ describe('the dashboard in a browser', () => {
     expect(await conversation.textContent()).toContain('Can we meet tomorrow?');
     expect(await conversation.textContent()).toContain('1 unread');
     await eventually(async () => expect(await page.title()).toBe('(1) Fidelis SMS'));
-    await checkView('sms-tile');
+    await checkView(page, pageErrors, 'sms-tile');
   });
 
   it("opens the student's conversation and marks it read", async () => {
@@ -142,7 +126,7 @@ describe('the dashboard in a browser', () => {
 
     await page.getByText(/Delivered/).waitFor();
     expect(await message.inputValue()).toBe('');
-    await checkView('student');
+    await checkView(page, pageErrors, 'student');
   });
 
   it('shows the student view again after a reload', async () => {
@@ -164,7 +148,7 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('heading', { name: national(unknownSender) }).waitFor();
     await thread().getByText('Who is this?').waitFor();
     await page.getByText("This phone is not a student's in the directory").waitFor();
-    await checkView('unknown-sender');
+    await checkView(page, pageErrors, 'unknown-sender');
   });
 
   it('finds a student in Compose and opens their conversation to write', async () => {
@@ -173,7 +157,7 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('searchbox', { name: 'Find a student' }).fill(`${student.id}@example`);
     const found = page.getByRole('link', { name: 'Sam Student' });
     await found.waitFor();
-    await checkView('compose');
+    await checkView(page, pageErrors, 'compose');
 
     await found.click();
     await page.waitForURL(`**/students/${student.id}`);
@@ -220,7 +204,7 @@ describe('the dashboard in a browser', () => {
     const refusal = page.getByRole('alert');
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain("You'll keep getting an email for each reply.");
-    await checkView('notifications-refused');
+    await checkView(page, pageErrors, 'notifications-refused');
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await refusal.waitFor({ state: 'detached' });
   });
@@ -249,7 +233,7 @@ describe('the dashboard in a browser', () => {
         .waitFor();
       const width = await page.evaluate('document.documentElement.scrollWidth');
       expect(width).toBeLessThanOrEqual(390);
-      await checkView(name);
+      await checkView(page, pageErrors, name);
     }
   });
 

@@ -1,9 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import { launchChromium, checkView, recordPageErrors } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSmtpSink, SmtpSink } from '../support/smtp-sink';
@@ -11,7 +9,6 @@ import { startSystem, TestSystem } from '../support/system';
 import { tokenFor } from '../support/tokens';
 
 /** Where each view's screenshot goes (see dashboard.int-spec.ts). */
-const SCREENSHOTS = join(__dirname, '..', '..', process.env.SCREENSHOT_DIR ?? 'var/screenshots');
 /** Words only this run's messages contain: the test database keeps earlier runs' messages. */
 const run = randomBytes(3).toString('hex');
 const homework = `homework${run}`;
@@ -72,8 +69,7 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 800 },
   });
   page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  recordPageErrors(page, pageErrors);
 }, 120_000);
 
 afterAll(async () => {
@@ -81,14 +77,6 @@ afterAll(async () => {
   await system?.close();
   await smtp?.close();
 });
-
-/** Axe finds nothing serious or critical, no script failed; the view is saved for the README. */
-async function checkView(view: Page, name: string) {
-  await view.mouse.move(0, 0);
-  expect(await seriousAccessibilityProblems(view)).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await view.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 /** A phone texts a coach's number through the emulator, as a phone would. */
 async function text(from: string, coach: { staffId: string }, body: string) {
@@ -162,7 +150,7 @@ describe('the global SMS tab', () => {
     expect(
       await list.getByRole('link', { name: national(unknownSender) }).getAttribute('href'),
     ).toBe(`/sms?contactPhone=${encodeURIComponent(unknownSender)}`);
-    await checkView(page, 'global-sms');
+    await checkView(page, pageErrors, 'global-sms');
   });
 
   it('narrows the list to the messages that have the searched word', async () => {
@@ -241,13 +229,13 @@ describe('the global SMS tab', () => {
     await eventually(async () => expect(await rows().count()).toBe(4));
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
-    await checkView(page, 'global-sms-390');
+    await checkView(page, pageErrors, 'global-sms-390');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('refuses a coach plainly and points her to her SMS tile', async () => {
     const coachPage = await context.newPage();
-    coachPage.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+    recordPageErrors(coachPage, pageErrors);
     await coachPage.goto(`/sms#access_token=${tokenFor(carla.staffId, carla.role)}`);
     await coachPage
       .getByText(
@@ -256,7 +244,7 @@ describe('the global SMS tab', () => {
       .waitFor();
     expect(await coachPage.getByText(/403|Forbidden/).count()).toBe(0);
     expect(await coachPage.getByRole('link', { name: 'Global SMS' }).count()).toBe(0);
-    await checkView(coachPage, 'global-sms-refused');
+    await checkView(coachPage, pageErrors, 'global-sms-refused');
 
     await coachPage.getByRole('link', { name: 'Go to your SMS tile' }).click();
     await coachPage.getByRole('heading', { name: 'SMS tile' }).waitFor();

@@ -1,8 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import {
+  launchChromium,
+  seriousAccessibilityProblems,
+  checkView,
+  recordPageErrors,
+} from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
@@ -12,7 +15,6 @@ import { tokenFor } from '../support/tokens';
  * The tile and the conversation (DASHBOARD.md "Layout"): side by side on a desk, one at a time
  * on a phone, and the instructor's Monday morning with the keyboard only.
  */
-const SCREENSHOTS = join(__dirname, '..', '..', process.env.SCREENSHOT_DIR ?? 'var/screenshots');
 const suffix = randomBytes(3).toString('hex');
 const admin = { staffId: `admin-layout-${suffix}`, role: 'admin' as const };
 const coach = { id: `coach-layout-${suffix}`, number: '' };
@@ -75,8 +77,7 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 800 },
   });
   page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  recordPageErrors(page, pageErrors);
 }, 120_000);
 
 afterAll(async () => {
@@ -92,13 +93,6 @@ const backLink = () => page.getByRole('link', { name: '← SMS tile' });
 type Styled = { getComputedStyle(element: unknown): { fontWeight: string } };
 /** The text of whatever has the keyboard focus. */
 const focused = () => page.evaluate<string>('document.activeElement?.textContent ?? ""');
-
-async function checkView(name: string) {
-  await page.mouse.move(0, 0);
-  expect(await seriousAccessibilityProblems(page)).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
 
 describe('the tile and the conversation', () => {
   it('shows the tile and the open conversation side by side on a 1280 px screen', async () => {
@@ -135,7 +129,7 @@ describe('the tile and the conversation', () => {
     await heading.waitFor();
     await conversation(ben).waitFor();
     expect(await conversation(ben).getAttribute('aria-current')).toBe('page');
-    await checkView('tile-desktop');
+    await checkView(page, pageErrors, 'tile-desktop');
   });
 
   it('moves through the tile with j/k and the arrows, opens with Enter, sends with Ctrl+Enter', async () => {
@@ -195,7 +189,7 @@ describe('the tile and the conversation', () => {
     expect(await conversations().isVisible()).toBe(false);
     await backLink().waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await checkView('conversation-phone');
+    await checkView(page, pageErrors, 'conversation-phone');
 
     await backLink().click();
     await page.waitForURL(`${system.url}/`);

@@ -1,14 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import { launchChromium, checkView, recordPageErrors, SCREENSHOTS } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
 import { tokenFor } from '../support/tokens';
 
-const SCREENSHOTS = join(__dirname, '..', '..', process.env.SCREENSHOT_DIR ?? 'var/screenshots');
 const suffix = randomBytes(3).toString('hex');
 const admin = { staffId: `admin-long-${suffix}`, role: 'admin' as const };
 const coach = { id: `coach-long-${suffix}`, number: '' };
@@ -66,8 +64,7 @@ beforeAll(async () => {
     viewport: { width: 1280, height: 800 },
   });
   page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  recordPageErrors(page, pageErrors);
 }, 180_000);
 
 afterAll(async () => {
@@ -82,13 +79,6 @@ async function text(body: string) {
     body,
   });
   expect(sent.status).toBe(200);
-}
-
-async function checkView(name: string) {
-  await page.mouse.move(0, 0);
-  expect(await seriousAccessibilityProblems(page)).toEqual([]);
-  expect(pageErrors).toEqual([]);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
 const thread = () => page.getByRole('list', { name: 'Messages' });
@@ -112,7 +102,7 @@ describe('a long conversation in the browser', () => {
     await thread().getByText('Reply 1', { exact: true }).waitFor();
     expect(await thread().getByRole('listitem').count()).toBe(REPLIES);
     expect(await page.getByRole('button', { name: 'Earlier messages' }).count()).toBe(0);
-    await checkView('thread-earlier-messages');
+    await checkView(page, pageErrors, 'thread-earlier-messages', { fullPage: false });
   });
 
   it('keeps a send whose answer was lost in the box, and Try again sends it once', async () => {
@@ -130,13 +120,15 @@ describe('a long conversation in the browser', () => {
     await message.fill(words);
     await page.getByRole('button', { name: 'Send' }).click();
 
-    const notSent = page.getByRole('alert').filter({ hasText: 'Not sent' });
+    const notSent = page.getByRole('alert').filter({ hasText: 'Maybe not sent' });
     await notSent
-      .getByText("Can't reach Fidelis SMS. Check your connection and try again.")
+      .getByText(
+        'Fidelis SMS did not answer, so this message may not have gone. Try again: it is never sent twice.',
+      )
       .waitFor();
     expect(await message.inputValue()).toBe(words);
     await notSent.scrollIntoViewIfNeeded();
-    await checkView('composer-not-sent');
+    await checkView(page, pageErrors, 'composer-not-sent', { fullPage: false });
     await eventually(async () => expect(await sentToStudent(words)).toHaveLength(1));
 
     await notSent.getByRole('button', { name: 'Try again' }).click();
@@ -166,7 +158,7 @@ describe('a long conversation in the browser', () => {
     const item = thread().getByRole('listitem').filter({ hasText: words });
     await item.filter({ hasText: /Sending…$/ }).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'thread-sending.png') });
-    await checkView('thread-sent');
+    await checkView(page, pageErrors, 'thread-sent', { fullPage: false });
     await item.filter({ hasText: /Delivered$/ }).waitFor();
     await eventually(async () => expect(await item.count()).toBe(1));
     await page.unroute('**/api/messages');

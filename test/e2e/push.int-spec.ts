@@ -1,8 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import { launchChromium, recordPageErrors, checkView } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { PushService, startPushService, TestSubscription } from '../support/push-service';
@@ -16,7 +14,6 @@ import { tokenFor } from '../support/tokens';
  * what was sent, and its click takes the dashboard to the conversation. Sign-out forgets the
  * subscription, so the next text goes by email.
  */
-const SCREENSHOTS = join(__dirname, '..', '..', process.env.SCREENSHOT_DIR ?? 'var/screenshots');
 const suffix = randomBytes(3).toString('hex');
 const admin = { staffId: `admin-push-${suffix}`, role: 'admin' as const };
 const coach = { id: `coach-push-${suffix}`, email: `coach-push-${suffix}@example.edu`, number: '' };
@@ -90,8 +87,7 @@ beforeAll(async () => {
   await context.grantPermissions(['notifications'], { origin: system.url });
   await context.addInitScript({ content: standInPushManager(subscription) });
   page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  recordPageErrors(page, pageErrors);
 }, 120_000);
 
 afterAll(async () => {
@@ -213,8 +209,7 @@ describe('Web Push, from a student’s text to the conversation in the dashboard
     await page.getByRole('heading', { name: student.name }).waitFor();
     await page.getByRole('list', { name: 'Messages' }).getByText('Can we meet tomorrow?').waitFor();
     expect(await shownNotifications()).toEqual([]); // the click closed it
-    expect(await seriousAccessibilityProblems(page)).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, 'push-opened.png'), fullPage: true });
+    await checkView(page, pageErrors, 'push-opened');
   });
 
   it('forgets the subscription on sign-out: the next text goes by email, not push', async () => {

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Pool } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, seriousAccessibilityProblems } from '../support/browser';
+import { launchChromium, recordPageErrors, checkView } from '../support/browser';
 import { ensureDashboardBuilt, TEST_DASHBOARD_DIR } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
@@ -17,7 +16,6 @@ import { callApi } from '../support/system';
  * signs in as the coach, texts her from the simulator in another tab, and answers.
  */
 const ROOT = join(__dirname, '..', '..');
-const SCREENSHOTS = join(ROOT, process.env.SCREENSHOT_DIR ?? 'var/screenshots');
 /** A database of its own, dropped before each run: the directory `npm start` finds is empty. */
 const FRESH_DATABASE_URL = (() => {
   const url = new URL(DATABASE_URL);
@@ -82,8 +80,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   dashboard = await context.newPage();
-  dashboard.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  recordPageErrors(dashboard, pageErrors);
 }, 240_000);
 
 afterAll(async () => {
@@ -137,7 +134,7 @@ describe('try it in two minutes: npm start, the demo school and the phone simula
 
   it('texts the coach from the simulator in another tab; the text appears live in her tile', async () => {
     simulator = await context.newPage();
-    simulator.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+    recordPageErrors(simulator, pageErrors);
     await simulator.goto(`${simulatorUrl}/`);
     await simulator
       .getByRole('button', { name: `${STUDENT.name} · ${national(STUDENT.phone)}` })
@@ -183,14 +180,11 @@ describe('try it in two minutes: npm start, the demo school and the phone simula
 
   it('is accessible and fits a 390 px phone', async () => {
     await simulator.setViewportSize({ width: 390, height: 844 });
-    await simulator.mouse.move(0, 0);
-    expect(await seriousAccessibilityProblems(simulator)).toEqual([]);
     const overflow = await simulator.evaluate(
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
     expect(overflow).toBe(0);
-    expect(pageErrors).toEqual([]);
-    await simulator.screenshot({ path: join(SCREENSHOTS, 'simulator.png'), fullPage: true });
+    await checkView(simulator, pageErrors, 'simulator');
   });
 
   it('keeps the directory when started again, and the simulator still texts the coach', async () => {

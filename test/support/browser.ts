@@ -1,5 +1,18 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Where each view's screenshot goes: var/screenshots (ignored by git), so a test run leaves the
+ * tree clean; `SCREENSHOT_DIR=docs/screenshots` refreshes the README's pictures.
+ */
+export const SCREENSHOTS = join(
+  __dirname,
+  '..',
+  '..',
+  process.env.SCREENSHOT_DIR ?? 'var/screenshots',
+);
 
 /**
  * Debian's Chromium (`.ci/run` installs it), headless. Without these flags it opens background
@@ -30,4 +43,26 @@ export async function seriousAccessibilityProblems(page: Page): Promise<string[]
         (node) => `${violation.id}: ${node.target.join(' ')} — ${node.failureSummary}`,
       ),
     );
+}
+
+/** Collects the uncaught errors of the page's scripts into `errors` as they happen (none is the goal). */
+export function recordPageErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(error.stack ?? error.message));
+}
+
+/**
+ * Axe finds nothing serious or critical and no script of the page failed; the view, as it rests
+ * rather than under the pointer that clicked it, is saved as `<name>.png` in SCREENSHOTS.
+ */
+export async function checkView(
+  page: Page,
+  pageErrors: string[],
+  name: string,
+  { fullPage = true } = {},
+): Promise<void> {
+  await page.mouse.move(0, 0);
+  expect(await seriousAccessibilityProblems(page)).toEqual([]);
+  expect(pageErrors).toEqual([]);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
 }
