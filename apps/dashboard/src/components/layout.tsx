@@ -98,8 +98,9 @@ export function Layout({ token }: { token: string }) {
           }
           rightSection={
             unread > 0 ? (
-              <Badge size="sm" circle>
-                {unread}
+              // A circle holds two digits; the tab title carries the exact total.
+              <Badge size="sm" circle={unread < 100}>
+                {unread < 100 ? unread : '99+'}
                 <VisuallyHidden> unread</VisuallyHidden>
               </Badge>
             ) : undefined
