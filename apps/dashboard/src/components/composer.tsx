@@ -4,7 +4,14 @@ import { smsSize } from '@fidelis/sms';
 import { useMutation, useMutationState, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { v4 as newKey } from 'uuid';
-import { api } from '../lib/api';
+import { api, UNREACHABLE } from '../lib/api';
+
+/**
+ * A send without an answer may well have gone (only the answer got lost); Try again, with the same
+ * Idempotency-Key, never sends it twice, so that is what the staff member is told.
+ */
+const MAYBE_SENT =
+  'Fidelis SMS did not answer, so this message may not have gone. Try again: it is never sent twice.';
 
 /** What sending costs, as carriers count it: "2 segments · GSM-7". */
 export function segmentWords(body: string): string {
@@ -60,6 +67,7 @@ export function Composer({ studentId, note }: { studentId: string; note?: string
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit();
   };
   const sent = send.data;
+  const unanswered = send.error?.message === UNREACHABLE;
 
   return (
     <form onSubmit={submit}>
@@ -83,9 +91,9 @@ export function Composer({ studentId, note }: { studentId: string; note?: string
           </Button>
         </Group>
         {send.isError && (
-          <Alert color="red" title="Not sent">
+          <Alert color="red" title={unanswered ? 'Maybe not sent' : 'Not sent'}>
             <Stack gap="xs" align="flex-start">
-              <Text size="sm">{send.error.message}</Text>
+              <Text size="sm">{unanswered ? MAYBE_SENT : send.error.message}</Text>
               {send.variables.body === body && (
                 <Button size="compact-sm" variant="light" color="red" onClick={() => submit()}>
                   Try again

@@ -97,7 +97,7 @@ describe('StudentPage thread', () => {
     await user.click(screen.getByRole('button', { name: 'Send' }));
 
     expect(await screen.findByRole('alert')).toHaveTextContent(
-      /^Not sent\s*Can't reach Fidelis SMS\. Check your connection and try again\./,
+      /^Maybe not sent\s*Fidelis SMS did not answer, so this message may not have gone\. Try again: it is never sent twice\./,
     );
     expect(box).toHaveValue('Bring your notes');
     expect(screen.queryByText('Sending…')).not.toBeInTheDocument();
