@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, checkView, recordPageErrors } from '../support/browser';
+import { checkView, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
@@ -46,7 +46,7 @@ let system: TestSystem;
 let smtp: SmtpSink;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
   ensureDashboardBuilt();
@@ -62,26 +62,17 @@ beforeAll(async () => {
     });
   }
   for (const { id, ...student } of everyone) await put(`/api/students/${id}`, student);
-  const bought = await system.api('POST', '/api/numbers', {
-    as: admin,
-    body: { areaCode: '415', staffId: coach.id },
-  });
-  expect(bought.status).toBe(201);
-  coach.number = bought.body.phoneNumber;
+  coach.number = await system.buyNumber(admin, coach.id);
   await system.emulator.control('/destinations', {
     phoneNumber: byPhone.smsPhone,
     status: 'failed',
     errorCode: 30003,
   });
 
-  browser = await launchChromium();
-  const context = await browser.newContext({
-    baseURL: system.url,
+  ({ browser, page, pageErrors } = await openDashboard(system.url, {
     viewport: { width: 1280, height: 900 },
-  });
-  page = await context.newPage();
+  }));
   page.setDefaultTimeout(15_000);
-  recordPageErrors(page, pageErrors);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, checkView, recordPageErrors } from '../support/browser';
+import { checkView, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
@@ -23,8 +23,7 @@ const exactly = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g,
 let system: TestSystem;
 let browser: Browser;
 let page: Page;
-/** Uncaught errors of the page's scripts (none is the goal). */
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
   ensureDashboardBuilt();
@@ -41,20 +40,9 @@ beforeAll(async () => {
     email: `${student.id}@example.edu`,
     smsPhone: student.smsPhone,
   });
-  const bought = await system.api('POST', '/api/numbers', {
-    as: admin,
-    body: { areaCode: '415', staffId: coach.id },
-  });
-  expect(bought.status).toBe(201);
-  coach.number = bought.body.phoneNumber;
+  coach.number = await system.buyNumber(admin, coach.id);
 
-  browser = await launchChromium();
-  const context = await browser.newContext({
-    baseURL: system.url,
-    viewport: { width: 1280, height: 800 },
-  });
-  page = await context.newPage();
-  recordPageErrors(page, pageErrors);
+  ({ browser, page, pageErrors } = await openDashboard(system.url));
 }, 120_000);
 
 afterAll(async () => {
@@ -67,8 +55,7 @@ const thread = () => page.getByRole('list', { name: 'Messages' });
 
 /** The student texts the coach's number through the emulator, as a phone would. */
 async function text(from: string, body: string) {
-  const sent = await system.emulator.control('/inbound', { from, to: coach.number, body });
-  expect(sent.status).toBe(200);
+  await system.text(from, coach.number, body);
 }
 
 describe('the dashboard in a browser', () => {

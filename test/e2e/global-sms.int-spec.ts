@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, checkView, recordPageErrors } from '../support/browser';
+import { checkView, recordPageErrors, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSmtpSink, SmtpSink } from '../support/smtp-sink';
@@ -36,8 +36,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const numbers = new Map<string, string>();
-/** Uncaught errors of the page's scripts (none is the goal). */
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
   ensureDashboardBuilt();
@@ -55,21 +54,10 @@ beforeAll(async () => {
   await put(`/api/students/${sam.id}`, { name: sam.name, smsPhone: sam.phone });
   await put(`/api/students/${tia.id}`, { name: tia.name, email: tia.email });
   for (const coach of [carla, dana]) {
-    const bought = await system.api('POST', '/api/numbers', {
-      as: admin,
-      body: { areaCode: '415', staffId: coach.staffId },
-    });
-    expect(bought.status).toBe(201);
-    numbers.set(coach.staffId, bought.body.phoneNumber);
+    numbers.set(coach.staffId, await system.buyNumber(admin, coach.staffId));
   }
 
-  browser = await launchChromium();
-  context = await browser.newContext({
-    baseURL: system.url,
-    viewport: { width: 1280, height: 800 },
-  });
-  page = await context.newPage();
-  recordPageErrors(page, pageErrors);
+  ({ browser, context, page, pageErrors } = await openDashboard(system.url));
 }, 120_000);
 
 afterAll(async () => {
@@ -80,9 +68,7 @@ afterAll(async () => {
 
 /** A phone texts a coach's number through the emulator, as a phone would. */
 async function text(from: string, coach: { staffId: string }, body: string) {
-  const to = numbers.get(coach.staffId);
-  const sent = await system.emulator.control('/inbound', { from, to, body });
-  expect(sent.status).toBe(200);
+  await system.text(from, numbers.get(coach.staffId) ?? '', body);
 }
 
 /** The coach sends from her own number; the answer is the stored message. */

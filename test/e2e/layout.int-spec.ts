@@ -1,11 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import {
-  launchChromium,
-  seriousAccessibilityProblems,
-  checkView,
-  recordPageErrors,
-} from '../support/browser';
+import { seriousAccessibilityProblems, checkView, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
@@ -30,7 +25,7 @@ const [ana, ben, cy] = students;
 let system: TestSystem;
 let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
   ensureDashboardBuilt();
@@ -49,19 +44,9 @@ beforeAll(async () => {
       smsPhone: student.smsPhone,
     });
   }
-  const bought = await system.api('POST', '/api/numbers', {
-    as: admin,
-    body: { areaCode: '415', staffId: coach.id },
-  });
-  expect(bought.status).toBe(201);
-  coach.number = bought.body.phoneNumber;
+  coach.number = await system.buyNumber(admin, coach.id);
   for (const student of students) {
-    const sent = await system.emulator.control('/inbound', {
-      from: student.smsPhone,
-      to: coach.number,
-      body: `Hello from ${student.name.split(' ')[0]}`,
-    });
-    expect(sent.status).toBe(200);
+    await system.text(student.smsPhone, coach.number, `Hello from ${student.name.split(' ')[0]}`);
     // One after the other in the tile, whatever order the services take them in.
     await eventually(async () => {
       const tile = await system.api('GET', '/api/sms/tile', {
@@ -71,13 +56,7 @@ beforeAll(async () => {
     });
   }
 
-  browser = await launchChromium();
-  const context = await browser.newContext({
-    baseURL: system.url,
-    viewport: { width: 1280, height: 800 },
-  });
-  page = await context.newPage();
-  recordPageErrors(page, pageErrors);
+  ({ browser, page, pageErrors } = await openDashboard(system.url));
 }, 120_000);
 
 afterAll(async () => {

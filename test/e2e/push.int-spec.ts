@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, recordPageErrors, checkView } from '../support/browser';
+import { checkView, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { PushService, startPushService, TestSubscription } from '../support/push-service';
@@ -56,7 +56,7 @@ let subscription: TestSubscription;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
   ensureDashboardBuilt();
@@ -71,23 +71,15 @@ beforeAll(async () => {
     email: `${student.id}@example.edu`,
     smsPhone: student.smsPhone,
   });
-  const bought = await system.api('POST', '/api/numbers', {
-    as: admin,
-    body: { areaCode: '415', staffId: coach.id },
-  });
-  expect(bought.status).toBe(201);
-  coach.number = bought.body.phoneNumber;
+  coach.number = await system.buyNumber(admin, coach.id);
 
   subscription = pushService.subscribe();
-  browser = await launchChromium();
-  context = await browser.newContext({
-    baseURL: system.url,
-    viewport: { width: 1280, height: 800 },
-  });
-  await context.grantPermissions(['notifications'], { origin: system.url });
-  await context.addInitScript({ content: standInPushManager(subscription) });
-  page = await context.newPage();
-  recordPageErrors(page, pageErrors);
+  ({ browser, context, page, pageErrors } = await openDashboard(system.url, {
+    prepare: async (fresh) => {
+      await fresh.grantPermissions(['notifications'], { origin: system.url });
+      await fresh.addInitScript({ content: standInPushManager(subscription) });
+    },
+  }));
 }, 120_000);
 
 afterAll(async () => {
@@ -99,12 +91,7 @@ afterAll(async () => {
 
 /** The student texts the coach's number through the emulator, as a phone would. */
 async function text(body: string) {
-  const sent = await system.emulator.control('/inbound', {
-    from: student.smsPhone,
-    to: coach.number,
-    body,
-  });
-  expect(sent.status).toBe(200);
+  await system.text(student.smsPhone, coach.number, body);
 }
 
 async function storedSubscriptions() {

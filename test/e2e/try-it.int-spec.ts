@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { Pool } from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, recordPageErrors, checkView } from '../support/browser';
+import { recordPageErrors, checkView, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt, TEST_DASHBOARD_DIR } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { freePort } from '../support/free-port';
@@ -37,8 +37,7 @@ let context: BrowserContext;
 let dashboard: Page;
 let simulator: Page;
 let coachNumber: string;
-/** Uncaught errors of the pages' scripts (none is the goal). */
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 /** Runs `npm start` (kept in `system`, so afterAll stops it whatever happens) until it says "Try it". */
 async function startAndWaitUntilReady(): Promise<void> {
@@ -77,10 +76,7 @@ beforeAll(async () => {
   });
   await startAndWaitUntilReady();
 
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  dashboard = await context.newPage();
-  recordPageErrors(dashboard, pageErrors);
+  ({ browser, context, page: dashboard, pageErrors } = await openDashboard(dashboardUrl));
 }, 240_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /**
  * Where each view's screenshot goes: var/screenshots (ignored by git), so a test run leaves the
@@ -31,6 +31,37 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface DashboardPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** The uncaught errors of the page's scripts (none is the goal). */
+  pageErrors: string[];
+}
+
+/**
+ * A browser with one page on the dashboard at `baseURL`, a desk's screen unless told otherwise;
+ * `prepare` readies the context (permissions, scripts) before the page opens.
+ */
+export async function openDashboard(
+  baseURL: string,
+  {
+    viewport = { width: 1280, height: 800 },
+    prepare,
+  }: {
+    viewport?: { width: number; height: number };
+    prepare?: (context: BrowserContext) => Promise<void>;
+  } = {},
+): Promise<DashboardPage> {
+  const browser = await launchChromium();
+  const context = await browser.newContext({ baseURL, viewport });
+  await prepare?.(context);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  recordPageErrors(page, pageErrors);
+  return { browser, context, page, pageErrors };
 }
 
 /** What axe finds serious or critical on the page, as "rule: target" lines (none is the goal). */

@@ -31,6 +31,10 @@ export interface TestSystem {
   db: Pool;
   /** Calls the gateway's REST API as a staff member (or with a raw token, or none). */
   api(method: string, path: string, options?: ApiOptions): Promise<ApiResponse>;
+  /** Buys a number in area code 415 for the staff member, as the admin `as` does; its E.164. */
+  buyNumber(as: ApiOptions['as'], staffId: string): Promise<string>;
+  /** A phone texts one of the system's numbers through the emulator, as Twilio delivers it. */
+  text(from: string, to: string, body: string): Promise<void>;
   stop(service: ServiceName): Promise<void>;
   /** Starts a worker service again after `stop()` (not the gateway). */
   start(service: Exclude<ServiceName, 'gateway'>): Promise<void>;
@@ -149,6 +153,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     TWILIO_AUTH_TOKEN: emulator.emulator.authToken,
     TWILIO_API_BASE_URL: emulator.url,
     LOG_LEVEL: process.env.LOG_LEVEL,
+    DASHBOARD_DIR: TEST_DASHBOARD_DIR,
     ...options.env,
   };
 
@@ -162,7 +167,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   for (const [name, boot] of workers) {
     if (!options.without?.includes(name)) running.set(name, await boot());
   }
-  const gateway = await createGateway(loadGatewayConfig(env), { dashboardDir: TEST_DASHBOARD_DIR });
+  const gateway = await createGateway(loadGatewayConfig(env));
   await listenGateway(gateway, port, '127.0.0.1');
   running.set('gateway', gateway);
 
@@ -182,6 +187,18 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   return {
     url,
     api: (method, path, options) => callApi(url, method, path, options),
+    buyNumber: async (as, staffId) => {
+      const bought = await callApi(url, 'POST', '/api/numbers', {
+        as,
+        body: { areaCode: '415', staffId },
+      });
+      expect(bought.status).toBe(201);
+      return bought.body.phoneNumber;
+    },
+    text: async (from, to, body) => {
+      const sent = await emulator.control('/inbound', { from, to, body });
+      expect(sent.status).toBe(200);
+    },
     emulator,
     env,
     db,
