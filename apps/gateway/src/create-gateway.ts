@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { GatewayConfig } from './config';
-import { DEFAULT_DASHBOARD_DIR, serveDashboard } from './dashboard/serve-dashboard';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { GatewayModule } from './gateway.module';
 import { acceptOnly } from './http/accept-only.middleware';
 import { secureAndCompress } from './http/security';
@@ -35,16 +35,8 @@ export async function listenGateway(
   await (host === undefined ? listen(port, ACCEPT_BACKLOG) : listen(port, host, ACCEPT_BACKLOG));
 }
 
-export interface GatewayOptions {
-  /** The built dashboard to serve at `/` (`dist/dashboard` of the working directory). */
-  dashboardDir?: string;
-}
-
 /** The gateway application, configured as in production (also used by the tests). */
-export async function createGateway(
-  config: GatewayConfig,
-  { dashboardDir = DEFAULT_DASHBOARD_DIR }: GatewayOptions = {},
-): Promise<INestApplication> {
+export async function createGateway(config: GatewayConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.forRoot(config), {
     bufferLogs: true,
     bodyParser: false,
@@ -58,7 +50,7 @@ export async function createGateway(
     acceptOnly('application/x-www-form-urlencoded'),
     urlencoded({ limit: FORM_LIMIT, extended: false }),
   );
-  serveDashboard(app, dashboardDir);
+  serveDashboard(app, config.DASHBOARD_DIR);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

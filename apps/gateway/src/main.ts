@@ -5,7 +5,7 @@ import { createGateway, listenGateway } from './create-gateway';
 
 runService('gateway', async () => {
   const config = loadGatewayConfig();
-  const app = await createGateway(config, { dashboardDir: config.DASHBOARD_DIR });
+  const app = await createGateway(config);
   await listenGateway(app, config.PORT);
   return app;
 });

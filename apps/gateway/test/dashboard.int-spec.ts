@@ -32,7 +32,7 @@ beforeAll(async () => {
 
   system = await startSystem();
   publisher = await startPublisher();
-  gateway = await createGateway(loadGatewayConfig(system.env), { dashboardDir });
+  gateway = await createGateway(loadGatewayConfig({ ...system.env, DASHBOARD_DIR: dashboardDir }));
   await listenGateway(gateway, 0, '127.0.0.1');
   url = `http://127.0.0.1:${(gateway.getHttpServer().address() as AddressInfo).port}`;
 });
@@ -145,9 +145,9 @@ describe('the dashboard served by the gateway', () => {
   });
 
   it('finds the dashboard relative to the working directory, as npm start gives it', async () => {
-    const relativeGateway = await createGateway(loadGatewayConfig(system.env), {
-      dashboardDir: relative(process.cwd(), dashboardDir),
-    });
+    const relativeGateway = await createGateway(
+      loadGatewayConfig({ ...system.env, DASHBOARD_DIR: relative(process.cwd(), dashboardDir) }),
+    );
     await listenGateway(relativeGateway, 0, '127.0.0.1');
     try {
       const port = (relativeGateway.getHttpServer().address() as AddressInfo).port;
@@ -160,9 +160,9 @@ describe('the dashboard served by the gateway', () => {
   });
 
   it('serves nothing at / when the dashboard was not built, and the API still works', async () => {
-    const bare = await createGateway(loadGatewayConfig(system.env), {
-      dashboardDir: join(dashboardDir, 'not-built'),
-    });
+    const bare = await createGateway(
+      loadGatewayConfig({ ...system.env, DASHBOARD_DIR: join(dashboardDir, 'not-built') }),
+    );
     await listenGateway(bare, 0, '127.0.0.1');
     try {
       const base = `http://127.0.0.1:${(bare.getHttpServer().address() as AddressInfo).port}`;
