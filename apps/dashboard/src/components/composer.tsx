@@ -27,11 +27,20 @@ interface Sending {
 
 const sendKey = (studentId: string) => ['send', studentId];
 
+/** A message being sent: its words, and when the send began (ms, the browser's clock). */
+export interface Pending {
+  body: string;
+  since: number;
+}
+
 /** What is being sent to the student right now, for the thread to show at once as "Sending…". */
-export const useSending = (studentId: string | undefined): string[] =>
+export const useSending = (studentId: string | undefined): Pending[] =>
   useMutationState({
     filters: { mutationKey: sendKey(studentId ?? ''), status: 'pending' },
-    select: (mutation) => (mutation.state.variables as Sending).body,
+    select: (mutation) => ({
+      body: (mutation.state.variables as Sending).body,
+      since: mutation.state.submittedAt,
+    }),
   });
 
 /**

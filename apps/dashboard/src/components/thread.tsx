@@ -2,7 +2,11 @@ import { Anchor, Button, Paper, Text, VisuallyHidden } from '@mantine/core';
 import type { RoutedMessageView } from '@fidelis/contracts';
 import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { formatWhen, statusWords } from '../lib/format';
+import type { Pending } from './composer';
 import classes from './thread.module.css';
+
+/** How far the server's clock may be ahead of the browser's when a sent message is recognised. */
+const CLOCK_SKEW_MS = 60_000;
 
 /** Older messages the thread can load, when there are any. */
 export interface Earlier {
@@ -34,8 +38,19 @@ export function Thread({
   messages: RoutedMessageView[];
   them: string;
   earlier?: Earlier;
-  sending?: string[];
+  sending?: Pending[];
 }) {
+  // A live event can bring the sent message before the send's own answer does: from then on the
+  // thread shows it with its real status, and not a second time as "Sending…".
+  const pending = sending.filter(
+    ({ body, since }) =>
+      !messages.some(
+        (message) =>
+          message.direction === 'outbound' &&
+          message.body === body &&
+          Date.parse(message.createdAt) >= since - CLOCK_SKEW_MS,
+      ),
+  );
   // Follows the newest message (arriving or sent), not older ones loaded above: to the page's
   // end, so the composer below the thread stays in view too.
   const newest = messages.at(-1)?.id;
@@ -80,7 +95,7 @@ export function Thread({
         {messages.map((message) => (
           <MessageItem key={message.id} message={message} them={them} />
         ))}
-        {sending.map((body, index) => (
+        {pending.map(({ body }, index) => (
           <li key={index} className={classes.ours}>
             <Paper className={classes.bubble} bg="blue.0" p="xs" radius="md">
               <VisuallyHidden>You: </VisuallyHidden>
