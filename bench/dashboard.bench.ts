@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Pool } from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../test/support/browser';
+import { launchChromium } from '../test/support/chromium';
 import { prepareWebhooks, sendWebhooks } from './inbound.bench';
 import { populate, request, runId, sleep } from './support';
 import { BenchSystem, waitForQuiet } from './system';

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 
 /**
  * Where each view's screenshot goes: var/screenshots (ignored by git), so a test run leaves the
@@ -13,25 +14,6 @@ export const SCREENSHOTS = join(
   '..',
   process.env.SCREENSHOT_DIR ?? 'var/screenshots',
 );
-
-/**
- * Debian's Chromium (`.ci/run` installs it), headless. Without these flags it opens background
- * connections (updates, sync, QUIC) that fail offline, many at a time.
- */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 export interface DashboardPage {
   browser: Browser;
