@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
+import { connectBroker } from '@fidelis/runtime';
 import { GatewayConfig } from './config';
 import { serveDashboard } from './dashboard/serve-dashboard';
 import { GatewayModule } from './gateway.module';
@@ -23,12 +24,17 @@ const JSON_LIMIT = '4mb';
  */
 const ACCEPT_BACKLOG = 4096;
 
-/** Starts accepting requests on `port` (every interface, or `host`). */
+/**
+ * Starts taking work from the broker (its event and request handlers, and its own requests'
+ * answers), then accepting HTTP requests on `port` (every interface, or `host`).
+ */
 export async function listenGateway(
   app: INestApplication,
   port: number,
   host?: string,
 ): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
   // Nest hands its arguments on to Node's `server.listen(port[, host][, backlog])`; its types
   // only name the host.
   const listen = app.listen.bind(app) as (port: number, ...rest: unknown[]) => Promise<unknown>;
@@ -51,6 +57,7 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
     urlencoded({ limit: FORM_LIMIT, extended: false }),
   );
   serveDashboard(app, config.DASHBOARD_DIR);
+  connectBroker(app);
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(

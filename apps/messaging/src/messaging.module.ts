@@ -11,9 +11,9 @@ import { FallbackMailer, MAIL_CLIENT } from './fallback/fallback-mailer';
 import { StoreInboundSmsUseCase } from './inbound/store-inbound-sms.use-case';
 import { GetMessageUseCase } from './messages/get-message.use-case';
 import { MessageStore } from './messages/message-store';
-import { MessagingConsumers } from './messaging.consumers';
+import { MessagingEventsController } from './messaging-events.controller';
 import { MessageStore1764240000100 } from './migrations/1764240000100-message-store';
-import { SmsViewsHandlers } from './views/sms-views.handlers';
+import { SmsViewsController } from './views/sms-views.controller';
 import { SmsViewsQueries } from './views/sms-views.queries';
 import { InboundConversations1764240000800 } from './migrations/1764240000800-inbound-conversations';
 import { UnattributedRepliesIndex1764240000900 } from './migrations/1764240000900-unattributed-replies-index';
@@ -28,7 +28,7 @@ import { OptOuts } from './opt-outs/opt-outs';
 import { RecordOptOutUseCase } from './opt-outs/record-opt-out.use-case';
 import { BulkProgressUseCase } from './sending/bulk-progress.use-case';
 import { BulkUndeliveredUseCase } from './sending/bulk-undelivered.use-case';
-import { MessagingHandlers } from './sending/messaging.handlers';
+import { SendingController } from './sending/sending.controller';
 import { SendBulkUseCase } from './sending/send-bulk.use-case';
 import { SendContext } from './sending/send-context';
 import { SendMessageUseCase } from './sending/send-message.use-case';
@@ -61,7 +61,6 @@ export class MessagingModule {
       ],
       providers: [
         SmsViewsQueries,
-        SmsViewsHandlers,
         { provide: MESSAGING_CONFIG, useValue: config },
         {
           provide: MAIL_CLIENT,
@@ -89,9 +88,8 @@ export class MessagingModule {
         BulkProgressUseCase,
         BulkUndeliveredUseCase,
         GetMessageUseCase,
-        MessagingHandlers,
-        MessagingConsumers,
       ],
+      controllers: [MessagingEventsController, SendingController, SmsViewsController],
       exports: [NumberHolders],
     };
   }

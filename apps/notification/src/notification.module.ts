@@ -8,8 +8,8 @@ import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
 import { NotifyInboundSmsUseCase } from './inbound/notify-inbound-sms.use-case';
 import { NotificationStaffCopy1764240000600 } from './migrations/1764240000600-staff-copy';
 import { NotificationWebPush1764240000800 } from './migrations/1764240000800-web-push';
-import { NotificationConsumers } from './notification.consumers';
-import { PushHandlers } from './push/push.handlers';
+import { NotificationEventsController } from './notification-events.controller';
+import { PushController } from './push/push.controller';
 import { SubscribePushUseCase } from './push/subscribe-push.use-case';
 import { UnsubscribePushUseCase } from './push/unsubscribe-push.use-case';
 import { loadVapidDetails, VAPID_DETAILS } from './push/vapid-keys';
@@ -46,9 +46,8 @@ export class NotificationModule {
         UnsubscribePushUseCase,
         NotifyInboundSmsUseCase,
         NotifyUndeliverableUseCase,
-        PushHandlers,
-        NotificationConsumers,
       ],
+      controllers: [NotificationEventsController, PushController],
     };
   }
 }

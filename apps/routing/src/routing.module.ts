@@ -11,7 +11,7 @@ import { NumberHolders } from './number-holders/number-holders';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
 import { RecordNumberUnassignedUseCase } from './number-holders/record-number-unassigned.use-case';
-import { RoutingConsumers } from './routing.consumers';
+import { RoutingEventsController } from './routing-events.controller';
 
 @Module({})
 export class RoutingModule {
@@ -36,8 +36,8 @@ export class RoutingModule {
         NumberHolders,
         ResolveStudentUseCase,
         RouteToHolderUseCase,
-        RoutingConsumers,
       ],
+      controllers: [RoutingEventsController],
       exports: [StudentDirectory, NumberHolders],
     };
   }

@@ -13,9 +13,8 @@ import {
   ServiceName,
   Subscription,
   validateEvent,
-  validateObject,
 } from '@fidelis/contracts';
-import { currentCorrelation, logger, runWithCorrelation } from '@fidelis/logging';
+import { currentCorrelation, logger } from '@fidelis/logging';
 import { ChannelAcks } from './channel-acks';
 import { coalesceWrites } from './coalesce-writes';
 import { BrokerUnavailableError, OutageError, PermanentError } from './errors';
@@ -40,12 +39,22 @@ export interface BrokerOptions {
 
 export type EventHandler<P> = (event: EventEnvelope<P>) => Promise<void>;
 
-export type RequestHandler<Req, Res> = (request: Req) => Promise<Res>;
+/**
+ * Answers the requests to this service (`serve`): the request's name, its decoded body and the
+ * asker's correlation id in, the reply out. It never throws: a failure is a reply too.
+ */
+export type RequestAnswerer = (request: IncomingRequest) => Promise<Reply>;
+
+export interface IncomingRequest {
+  name: string;
+  payload: unknown;
+  correlationId?: string;
+}
 
 /** Sees a live event as it passes; a failure is logged, never retried (see `subscribeLive`). */
 export type LiveEventHandler<P> = (event: EventEnvelope<P>) => void | Promise<void>;
 
-type Reply =
+export type Reply =
   | { ok: true; result: unknown }
   | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
@@ -90,7 +99,7 @@ export class Broker {
   private readonly working = new Set<Promise<void>>();
   /** By routing key: the live subscriptions, all served by one queue of this connection. */
   private readonly live = new Map<string, LiveSubscription>();
-  private served?: { service: ServiceName; handlers: Map<string, RequestHandler<object, unknown>> };
+  private served?: { service: ServiceName; answer: RequestAnswerer };
 
   private connection?: ChannelModel;
   private publishChannel?: ConfirmChannel;
@@ -146,20 +155,12 @@ export class Broker {
     this.live.set(definition.routingKey, subscription);
   }
 
-  /** Answers a request on `rpc.<service>`; its payload is validated before `handler` sees it. */
-  handle<Req extends object, Res>(
-    definition: RequestDefinition<Req, Res>,
-    handler: RequestHandler<Req, Res>,
-  ): void {
+  /** Answers, before `start()`, the requests sent to `rpc.<service>` with `answer`. */
+  serve(service: ServiceName, answer: RequestAnswerer): void {
     this.assertNotStarted();
-    if (this.served && this.served.service !== definition.service) {
-      throw new Error(`this broker already serves ${this.served.service}`);
-    }
-    this.served ??= { service: definition.service, handlers: new Map() };
-    this.servedDefinitions.set(definition.name, definition);
-    this.served.handlers.set(definition.name, handler as RequestHandler<object, unknown>);
+    if (this.served) throw new Error(`this broker already serves ${this.served.service}`);
+    this.served = { service, answer };
   }
-  private readonly servedDefinitions = new Map<string, RequestDefinition<object, unknown>>();
 
   private assertNotStarted(): void {
     if (this.started) throw new Error('register consumers before Broker.start()');
@@ -433,13 +434,11 @@ export class Broker {
       return;
     }
     for (const handler of subscription.handlers) {
-      void runWithCorrelation({ correlationId: event.correlationId, eventId: event.eventId }, () =>
-        Promise.resolve()
-          .then(() => handler(event))
-          .catch((error: unknown) =>
-            this.log.error({ ...ids, err: String(error) }, 'live event handler failed'),
-          ),
-      );
+      void Promise.resolve()
+        .then(() => handler(event))
+        .catch((error: unknown) =>
+          this.log.error({ ...ids, err: String(error) }, 'live event handler failed'),
+        );
     }
   }
 
@@ -495,9 +494,7 @@ export class Broker {
     }
 
     try {
-      await runWithCorrelation({ correlationId: event.correlationId, eventId: event.eventId }, () =>
-        consumer.handler(event),
-      );
+      await consumer.handler(event);
       acks.ack(message);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -549,15 +546,7 @@ export class Broker {
   }
 
   private async answer(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const name = String(message.properties.type);
-    const reply = await runWithCorrelation(
-      {
-        correlationId: String(
-          message.properties.headers?.['x-correlation-id'] ?? message.properties.correlationId,
-        ),
-      },
-      () => this.execute(name, message.content),
-    );
+    const reply = await this.execute(message);
     try {
       if (message.properties.replyTo) {
         channel.sendToQueue(
@@ -574,37 +563,21 @@ export class Broker {
     }
   }
 
-  private async execute(name: string, content: Buffer): Promise<Reply> {
-    const definition = this.servedDefinitions.get(name);
-    const handler = this.served?.handlers.get(name);
-    if (!definition || !handler) {
-      return { ok: false, error: { code: 'INTERNAL', message: `no handler for ${name}` } };
-    }
+  private async execute(message: ConsumeMessage): Promise<Reply> {
+    if (!this.served) return { ok: false, error: { code: 'INTERNAL', message: 'not served' } };
     let payload: unknown;
     try {
-      payload = JSON.parse(content.toString());
+      payload = JSON.parse(message.content.toString());
     } catch {
       return { ok: false, error: { code: 'INVALID_INPUT', message: 'the request is not JSON' } };
     }
-    const { value, problems } = validateObject(definition.request, payload);
-    if (problems.length > 0) {
-      return {
-        ok: false,
-        error: { code: 'INVALID_INPUT', message: problems.join('; '), details: problems },
-      };
-    }
-    try {
-      return { ok: true, result: (await handler(value)) ?? null };
-    } catch (error) {
-      if (error instanceof DomainError) {
-        return {
-          ok: false,
-          error: { code: error.code, message: error.message, details: error.details },
-        };
-      }
-      this.log.error({ err: error, request: name }, 'request failed');
-      return { ok: false, error: { code: 'INTERNAL', message: 'the request failed' } };
-    }
+    const correlationId = (message.properties.headers?.['x-correlation-id'] ??
+      message.properties.correlationId) as string | undefined;
+    return this.served.answer({
+      name: String(message.properties.type),
+      payload,
+      correlationId,
+    });
   }
 
   private onReply(message: ConsumeMessage | null): void {

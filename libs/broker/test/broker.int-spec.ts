@@ -6,12 +6,12 @@ import {
   defineEvent,
   deriveEnvelope,
   defineRequest,
-  DomainError,
   EventEnvelope,
   ping,
   Subscription,
 } from '@fidelis/contracts';
 import { openServiceDatabase } from '@fidelis/database';
+import { runWithCorrelation } from '@fidelis/logging';
 import {
   Broker,
   BrokerOptions,
@@ -19,6 +19,7 @@ import {
   BrokerUnavailableError,
   EVENTS_EXCHANGE,
   handleOnce,
+  IncomingRequest,
   oneByOne,
   Outbox,
   publishDerived,
@@ -650,25 +651,33 @@ describe('Broker with a service database', () => {
     }
   });
 
-  it('answers requests over the broker with the result, a domain error, or a validation error', async () => {
+  it("answers requests over the broker with the answerer's reply: a result or a domain error", async () => {
     const sub = subscription('rpc');
     const server = newBroker(sub);
-    server.handle(Square, async ({ n }) => {
-      if (n < 0) throw new DomainError('INVALID_INPUT', 'n must not be negative');
-      return { squared: n * n };
+    const seen: IncomingRequest[] = [];
+    server.serve('routing', async (request) => {
+      seen.push(request);
+      const { n } = request.payload as CountedPayload;
+      return n < 0
+        ? { ok: false, error: { code: 'INVALID_INPUT', message: 'n must not be negative' } }
+        : { ok: true, result: { squared: n * n } };
     });
     const client = newBroker(sub);
     await server.start();
     await client.start();
 
-    await expect(client.request(Square, { n: 7 })).resolves.toEqual({ squared: 49 });
+    await runWithCorrelation({ correlationId: 'asked-by-test' }, async () => {
+      await expect(client.request(Square, { n: 7 })).resolves.toEqual({ squared: 49 });
+    });
     await expect(client.request(Square, { n: -1 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: 'n must not be negative',
     });
-    await expect(
-      client.request(Square, { n: 'seven' } as unknown as CountedPayload),
-    ).rejects.toMatchObject({ code: 'INVALID_INPUT', details: [expect.stringContaining('n')] });
+    expect(seen[0]).toEqual({
+      name: Square.name,
+      payload: { n: 7 },
+      correlationId: 'asked-by-test',
+    });
   });
 
   it('answers the requests it took before it stopped consuming, and takes no new ones', async () => {
@@ -680,13 +689,14 @@ describe('Broker with a service database', () => {
     const handling = new Promise<void>((resolve) => (started = resolve));
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    server.handle(Square, async ({ n }) => {
+    server.serve('routing', async (request) => {
+      const { n } = request.payload as CountedPayload;
       asked.push(n);
       started();
       await released;
       await new Promise((resolve) => setTimeout(resolve, 200));
       answered.push(n);
-      return { squared: n * n };
+      return { ok: true, result: { squared: n * n } };
     });
     const client = newBroker(sub);
     await Promise.all([server.start(), client.start()]);

@@ -1,9 +1,15 @@
-import { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import {
+  DynamicModule,
+  INestApplication,
+  INestApplicationContext,
+  INestMicroservice,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { CONFIG_REFUSED_EXIT_CODE, ConfigError } from '@fidelis/config';
 import { ServiceName } from '@fidelis/contracts';
 import { rootLogger } from '@fidelis/logging';
+import { BrokerTransport } from './transport/broker-transport';
 
 /**
  * Boots a service process. A bad environment ends it with the one line that names the problem and
@@ -32,12 +38,28 @@ export function runService(
     );
 }
 
-/** A service without HTTP: its module with JSON logs and a clean stop on SIGTERM/SIGINT. */
-export async function createWorker(module: DynamicModule): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+/**
+ * A service without HTTP: a Nest microservice over the broker (its `BrokerTransport`), with JSON
+ * logs and a clean stop on SIGTERM/SIGINT. Its handlers take work once this resolves.
+ */
+export async function createWorker(module: DynamicModule): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice(module, {
+    bufferLogs: true,
+    inject: [BrokerTransport],
+    useFactory: (strategy: BrokerTransport) => ({ strategy }),
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  await app.listen();
   return app;
+}
+
+/**
+ * Connects an HTTP application (the gateway) to the broker as a hybrid Nest application: its
+ * `@OnEvent`/`@OnRequest` handlers are registered now and take work from `startAllMicroservices()`.
+ */
+export function connectBroker(app: INestApplication): void {
+  app.connectMicroservice({ strategy: app.get(BrokerTransport) });
 }
 
 export function runWorker(service: ServiceName, module: () => DynamicModule): void {

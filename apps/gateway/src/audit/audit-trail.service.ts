@@ -1,13 +1,11 @@
-import { BadRequestException, Injectable, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   AuditRecordedPayload,
   decodeCursor,
   encodeCursor,
   EventEnvelope,
-  SUBSCRIPTIONS,
 } from '@fidelis/contracts';
-import { EventConsumers } from '@fidelis/runtime';
 import { AuditEntry } from './audit-entry.entity';
 
 export interface AuditQuery {
@@ -20,22 +18,11 @@ export interface AuditQuery {
 
 /** Keeps the audit trail every service reports (`AuditRecorded`) and answers `GET /api/audit`. */
 @Injectable()
-export class AuditTrailService implements OnModuleInit {
-  constructor(
-    private readonly consumers: EventConsumers,
-    private readonly dataSource: DataSource,
-  ) {}
+export class AuditTrailService {
+  constructor(private readonly dataSource: DataSource) {}
 
-  onModuleInit(): void {
-    this.consumers.register(SUBSCRIPTIONS.gatewayAuditRecorded, (event, manager) =>
-      this.store(event, manager),
-    );
-  }
-
-  private async store(
-    event: EventEnvelope<AuditRecordedPayload>,
-    manager: EntityManager,
-  ): Promise<void> {
+  /** Keeps an entry once: its event id is unique. */
+  async store(event: EventEnvelope<AuditRecordedPayload>, manager: EntityManager): Promise<void> {
     const entry = event.payload;
     await manager.query(
       `INSERT INTO gateway.audit_entries

@@ -1,5 +1,8 @@
 import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AuditRecordedPayload, EventEnvelope, SUBSCRIPTIONS } from '@fidelis/contracts';
+import { EventContext, OnEvent } from '@fidelis/runtime';
 import { Roles } from '../auth/auth.decorators';
 import { AuditTrailService } from './audit-trail.service';
 
@@ -8,6 +11,15 @@ import { AuditTrailService } from './audit-trail.service';
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly audit: AuditTrailService) {}
+
+  /** Every service reports its changes as `AuditRecorded`; the gateway keeps the trail. */
+  @OnEvent(SUBSCRIPTIONS.gatewayAuditRecorded)
+  record(
+    @Payload() event: EventEnvelope<AuditRecordedPayload>,
+    @Ctx() context: EventContext,
+  ): Promise<void> {
+    return this.audit.store(event, context.manager);
+  }
 
   @Get()
   @Roles('admin')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Broker } from '@fidelis/broker';
+import { firstValueFrom, forkJoin } from 'rxjs';
 import {
   DevSignInView,
   DevStaffView,
@@ -10,6 +10,7 @@ import {
   ListNumbers,
   ListStaff,
 } from '@fidelis/contracts';
+import { BrokerClient } from '@fidelis/runtime';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { Public } from './auth.decorators';
 
@@ -30,7 +31,7 @@ class DevSignInBody {
 @Controller('api/dev')
 export class DevSignInController {
   constructor(
-    private readonly broker: Broker,
+    private readonly services: BrokerClient,
     private readonly jwt: JwtService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -38,10 +39,9 @@ export class DevSignInController {
   @Get('staff')
   @ApiOperation({ summary: 'Whom one may sign in as (not in production)' })
   async staff(): Promise<DevStaffView[]> {
-    const [staff, numbers] = await Promise.all([
-      this.broker.request(ListStaff, {}),
-      this.broker.request(ListNumbers, {}),
-    ]);
+    const [staff, numbers] = await firstValueFrom(
+      forkJoin([this.services.send(ListStaff, {}), this.services.send(ListNumbers, {})]),
+    );
     const numberOf = new Map(
       numbers
         .filter((number) => number.status === 'active' && number.staffId !== null)
@@ -65,7 +65,7 @@ export class DevSignInController {
     if (typeof staffId !== 'string' || staffId === '') {
       throw new DomainError('INVALID_INPUT', 'staffId: the id of a staff member is required');
     }
-    const staff = await this.broker.request(GetStaff, { staffId });
+    const staff = await firstValueFrom(this.services.send(GetStaff, { staffId }));
     const token = await this.jwt.signAsync(
       { sub: staff.id, role: staff.role },
       { secret: this.config.JWT_SECRET, algorithm: 'HS256', expiresIn: DEV_TOKEN_LIFETIME },

@@ -10,7 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Broker } from '@fidelis/broker';
+import { firstValueFrom, forkJoin } from 'rxjs';
 import {
   GetStaff,
   GetStudent,
@@ -22,6 +22,7 @@ import {
   UpsertStaff,
   UpsertStudent,
 } from '@fidelis/contracts';
+import { BrokerClient } from '@fidelis/runtime';
 import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
 import { StaffBody, StudentBody, StudentRow } from './directory.dto';
 
@@ -30,7 +31,7 @@ import { StaffBody, StudentBody, StudentRow } from './directory.dto';
 @ApiBearerAuth()
 @Controller('api')
 export class DirectoryController {
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly services: BrokerClient) {}
 
   @Put('staff/:staffId')
   @Roles('admin')
@@ -40,14 +41,14 @@ export class DirectoryController {
     @Param('staffId') staffId: string,
     @Body() body: StaffBody,
   ) {
-    return this.broker.request(UpsertStaff, { ...body, staffId, actorId: caller.staffId });
+    return this.services.send(UpsertStaff, { ...body, staffId, actorId: caller.staffId });
   }
 
   @Get('staff')
   @Roles('admin', ...MANAGER_ROLES)
   @ApiOperation({ summary: 'Every staff member (admin, managers)' })
   listStaff() {
-    return this.broker.request(ListStaff, {});
+    return this.services.send(ListStaff, {});
   }
 
   @Put('students/:studentId')
@@ -58,7 +59,7 @@ export class DirectoryController {
     @Param('studentId') studentId: string,
     @Body() body: StudentBody,
   ) {
-    return this.broker.request(UpsertStudent, {
+    return this.services.send(UpsertStudent, {
       actorId: caller.staffId,
       student: { ...body, id: studentId },
     });
@@ -74,7 +75,7 @@ export class DirectoryController {
   })
   @ApiBody({ type: [StudentRow] })
   importStudents(@CurrentCaller() caller: Caller, @Body() rows: unknown) {
-    return this.broker.request(
+    return this.services.send(
       ImportStudents,
       { actorId: caller.staffId, rowsJson: JSON.stringify(rows) },
       60_000,
@@ -91,22 +92,24 @@ export class DirectoryController {
     @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
     @Query('before') before?: string,
   ) {
-    return this.broker.request(SearchStudents, { q, limit, before });
+    return this.services.send(SearchStudents, { q, limit, before });
   }
 
   @Get('students/:studentId')
   @ApiOperation({ summary: 'A student (any staff), with the students who share their SMS phone' })
   getStudent(@Param('studentId') studentId: string) {
-    return this.broker.request(GetStudent, { studentId });
+    return this.services.send(GetStudent, { studentId });
   }
 
   @Get('me')
   @ApiOperation({ summary: 'The caller: staff record and the Twilio number they hold' })
   async me(@CurrentCaller() caller: Caller) {
-    const [staff, number] = await Promise.all([
-      this.broker.request(GetStaff, { staffId: caller.staffId }),
-      this.broker.request(NumberOfStaff, { staffId: caller.staffId }),
-    ]);
+    const [staff, number] = await firstValueFrom(
+      forkJoin([
+        this.services.send(GetStaff, { staffId: caller.staffId }),
+        this.services.send(NumberOfStaff, { staffId: caller.staffId }),
+      ]),
+    );
     return { ...staff, number };
   }
 }

@@ -1,4 +1,5 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -9,7 +10,16 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import {
+  EventEnvelope,
+  InboundSmsStored,
+  InboundSmsStoredPayload,
+  SmsStatusChanged,
+  SmsStatusChangedPayload,
+} from '@fidelis/contracts';
+import { OnLiveEvent } from '@fidelis/runtime';
 import { Caller, CurrentCaller } from '../auth/auth.decorators';
+import { smsReceived, smsStatus } from './dashboard-events';
 import { LiveEvents } from './live-events.service';
 
 const EXAMPLE = [
@@ -56,5 +66,15 @@ export class EventsController {
   @ApiUnauthorizedResponse({ description: 'no token, or an invalid one' })
   stream(@CurrentCaller() caller: Caller, @Req() request: Request, @Res() response: Response) {
     this.live.open(caller, request, response);
+  }
+
+  @OnLiveEvent(InboundSmsStored)
+  inboundSmsStored(@Payload() event: EventEnvelope<InboundSmsStoredPayload>): void {
+    this.live.send(smsReceived(event));
+  }
+
+  @OnLiveEvent(SmsStatusChanged)
+  smsStatusChanged(@Payload() event: EventEnvelope<SmsStatusChangedPayload>): void {
+    this.live.send(smsStatus(event));
   }
 }

@@ -1,16 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
-import { Broker, LiveEventHandler } from '@fidelis/broker';
-import { createEnvelope, EventDefinition, InboundSmsStored } from '@fidelis/contracts';
+import { createEnvelope, InboundSmsStored } from '@fidelis/contracts';
+import { smsReceived } from './dashboard-events';
 import { LiveEvents } from './live-events.service';
-
-/** The part of Broker LiveEvents uses: it keeps the handlers so a test can feed them events. */
-class FakeBroker {
-  readonly handlers = new Map<string, LiveEventHandler<object>>();
-  subscribeLive(definition: EventDefinition, handler: LiveEventHandler<object>): void {
-    this.handlers.set(definition.type, handler);
-  }
-}
 
 /** An HTTP response as far as an event stream needs one. */
 class FakeResponse extends EventEmitter {
@@ -40,8 +32,7 @@ class FakeResponse extends EventEmitter {
 const request = { socket: { setNoDelay: () => undefined, setTimeout: () => undefined } };
 
 function setUp() {
-  const broker = new FakeBroker();
-  const live = new LiveEvents(broker as unknown as Broker);
+  const live = new LiveEvents();
   live.onModuleInit();
   const open = (staffId: string) => {
     const response = new FakeResponse();
@@ -53,23 +44,25 @@ function setUp() {
     return response;
   };
   const publish = (staffId: string) =>
-    broker.handlers.get(InboundSmsStored.type)!(
-      createEnvelope(InboundSmsStored, {
-        messageId: '5d3c1a2e-0b4f-4e6a-9c8d-7f1e2a3b4c5d',
-        messageSid: 'SM0123',
-        studentId: null,
-        studentName: null,
-        ambiguous: false,
-        candidateStudentIds: [],
-        staffId,
-        from: '+14155550123',
-        to: '+14155231234',
-        body: 'hi',
-        media: [],
-        status: 'received',
-        optChange: null,
-        receivedAt: new Date().toISOString(),
-      }),
+    live.send(
+      smsReceived(
+        createEnvelope(InboundSmsStored, {
+          messageId: '5d3c1a2e-0b4f-4e6a-9c8d-7f1e2a3b4c5d',
+          messageSid: 'SM0123',
+          studentId: null,
+          studentName: null,
+          ambiguous: false,
+          candidateStudentIds: [],
+          staffId,
+          from: '+14155550123',
+          to: '+14155231234',
+          body: 'hi',
+          media: [],
+          status: 'received',
+          optChange: null,
+          receivedAt: new Date().toISOString(),
+        }),
+      ),
     );
   return { live, open, publish };
 }
@@ -91,13 +84,13 @@ describe('LiveEvents', () => {
     live.onModuleDestroy();
   });
 
-  it('closes the stream of a client that stopped reading, and keeps serving the others', async () => {
+  it('closes the stream of a client that stopped reading, and keeps serving the others', () => {
     const { live, open, publish } = setUp();
     const stalled = open('c-1');
     const reading = open('c-1');
     stalled.writableLength = 2 * 1024 * 1024;
 
-    await publish('c-1');
+    publish('c-1');
 
     expect(stalled.writableEnded).toBe(true);
     expect(stalled.written).not.toContain('sms.received');
@@ -106,7 +99,7 @@ describe('LiveEvents', () => {
     live.onModuleDestroy();
   });
 
-  it('forgets a closed client, and ends every stream when the gateway shuts down', async () => {
+  it('forgets a closed client, and ends every stream when the gateway shuts down', () => {
     const { live, open, publish } = setUp();
     const gone = open('c-1');
     const staying = open('c-1');
@@ -114,7 +107,7 @@ describe('LiveEvents', () => {
     gone.emit('close');
     expect(live.connected).toBe(1);
 
-    await publish('c-1');
+    publish('c-1');
     expect(gone.written).not.toContain('sms.received');
 
     live.onModuleDestroy();

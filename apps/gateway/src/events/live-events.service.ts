@@ -1,10 +1,8 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Broker } from '@fidelis/broker';
-import { InboundSmsStored, SmsStatusChanged } from '@fidelis/contracts';
 import { logger } from '@fidelis/logging';
 import { Caller } from '../auth/auth.decorators';
-import { concerns, DashboardEvent, frame, smsReceived, smsStatus } from './dashboard-events';
+import { concerns, DashboardEvent, frame } from './dashboard-events';
 
 /** A comment line this often keeps proxies and load balancers from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
@@ -19,8 +17,8 @@ interface LiveClient extends Caller {
 
 /**
  * The dashboards connected to this gateway instance, and the events they get. Every instance
- * receives every event through its own live queue (`Broker.subscribeLive`), so a client gets it
- * whichever instance it is connected to.
+ * receives every event (`@OnLiveEvent` in EventsController), so a client gets it whichever
+ * instance it is connected to.
  */
 @Injectable()
 export class LiveEvents implements OnModuleInit, OnModuleDestroy {
@@ -28,11 +26,7 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
   private readonly clients = new Set<LiveClient>();
   private heartbeat?: NodeJS.Timeout;
 
-  constructor(private readonly broker: Broker) {}
-
   onModuleInit(): void {
-    this.broker.subscribeLive(InboundSmsStored, (event) => this.send(smsReceived(event)));
-    this.broker.subscribeLive(SmsStatusChanged, (event) => this.send(smsStatus(event)));
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -70,7 +64,8 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
     this.log.debug({ staffId: caller.staffId, clients: this.clients.size }, 'event stream opened');
   }
 
-  private send(event: DashboardEvent): void {
+  /** Writes `event` to each stream it concerns. */
+  send(event: DashboardEvent): void {
     const text = frame(event);
     let recipients = 0;
     for (const client of this.clients) {

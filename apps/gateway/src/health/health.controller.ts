@@ -2,8 +2,9 @@ import { Public } from '../auth/auth.decorators';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { Broker } from '@fidelis/broker';
+import { firstValueFrom } from 'rxjs';
 import { ping, ServiceName, SERVICES } from '@fidelis/contracts';
+import { BrokerClient } from '@fidelis/runtime';
 
 @ApiTags('Health')
 @Public()
@@ -12,7 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly broker: Broker,
+    private readonly services: BrokerClient,
   ) {}
 
   @Get()
@@ -32,7 +33,7 @@ export class HealthController {
   private async answersOverBroker(service: ServiceName) {
     const indicator = this.indicators.check(service);
     try {
-      await this.broker.request(ping(service), {}, 2_000);
+      await firstValueFrom(this.services.send(ping(service), {}, 2_000));
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });

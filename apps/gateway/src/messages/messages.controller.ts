@@ -8,7 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Broker } from '@fidelis/broker';
+import { Observable } from 'rxjs';
 import {
   BulkProgressView,
   BulkView,
@@ -20,6 +20,7 @@ import {
   SendBulk,
   SendMessage,
 } from '@fidelis/contracts';
+import { BrokerClient } from '@fidelis/runtime';
 import { Caller, CurrentCaller } from '../auth/auth.decorators';
 
 /** A 10,000-recipient bulk is written in well under this. */
@@ -68,7 +69,7 @@ const IDEMPOTENCY_KEY = {
 @ApiResponse({ status: 401, description: 'Missing or invalid token' })
 @Controller('api/messages')
 export class MessagesController {
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly services: BrokerClient) {}
 
   @Post()
   @HttpCode(202)
@@ -88,8 +89,8 @@ export class MessagesController {
     @CurrentCaller() caller: Caller,
     @Body() body: SendMessageBody,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<MessageView> {
-    return this.broker.request(SendMessage, {
+  ): Observable<MessageView> {
+    return this.services.send(SendMessage, {
       senderId: caller.staffId,
       studentId: body?.studentId,
       body: body?.body,
@@ -111,8 +112,8 @@ export class MessagesController {
     @CurrentCaller() caller: Caller,
     @Body() body: SendBulkBody,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<BulkView> {
-    return this.broker.request(
+  ): Observable<BulkView> {
+    return this.services.send(
       SendBulk,
       {
         senderId: caller.staffId,
@@ -132,8 +133,8 @@ export class MessagesController {
       'was handed to Twilio or settled by email.',
   })
   @ApiResponse({ status: 404, description: 'Unknown bulk send' })
-  bulkProgress(@Param('bulkId') bulkId: string): Promise<BulkProgressView> {
-    return this.broker.request(GetBulkProgress, { bulkId });
+  bulkProgress(@Param('bulkId') bulkId: string): Observable<BulkProgressView> {
+    return this.services.send(GetBulkProgress, { bulkId });
   }
 
   @Get('bulk/:bulkId/undelivered')
@@ -146,14 +147,14 @@ export class MessagesController {
   })
   @ApiResponse({ status: 200, description: 'The messages, each with `studentId` and `status`' })
   @ApiResponse({ status: 404, description: 'Unknown bulk send' })
-  bulkUndelivered(@Param('bulkId') bulkId: string): Promise<MessageView[]> {
-    return this.broker.request(GetBulkUndelivered, { bulkId });
+  bulkUndelivered(@Param('bulkId') bulkId: string): Observable<MessageView[]> {
+    return this.services.send(GetBulkUndelivered, { bulkId });
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A message, with its status, segments and any email fallback' })
   @ApiResponse({ status: 404, description: 'Unknown message' })
-  message(@Param('id') messageId: string): Promise<MessageView> {
-    return this.broker.request(GetMessage, { messageId });
+  message(@Param('id') messageId: string): Observable<MessageView> {
+    return this.services.send(GetMessage, { messageId });
   }
 }

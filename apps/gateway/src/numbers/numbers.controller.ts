@@ -8,7 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Broker } from '@fidelis/broker';
+import { Observable } from 'rxjs';
 import {
   AssignmentView,
   AssignNumber,
@@ -21,6 +21,7 @@ import {
   SearchAvailableNumbers,
   UnassignNumber,
 } from '@fidelis/contracts';
+import { BrokerClient } from '@fidelis/runtime';
 import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
 
 /** Buying and releasing wait for Twilio, which may take a while. */
@@ -98,7 +99,7 @@ class AvailableNumberViewDoc implements AvailableNumberView {
 @Roles('admin')
 @Controller('api/numbers')
 export class NumbersController {
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly services: BrokerClient) {}
 
   @Get('available')
   @ApiOperation({ summary: "Twilio's available local numbers" })
@@ -110,8 +111,8 @@ export class NumbersController {
   available(
     @Query('areaCode') areaCode?: string,
     @Query('contains') contains?: string,
-  ): Promise<AvailableNumberView[]> {
-    return this.broker.request(SearchAvailableNumbers, { areaCode, contains });
+  ): Observable<AvailableNumberView[]> {
+    return this.services.send(SearchAvailableNumbers, { areaCode, contains });
   }
 
   @Post()
@@ -130,8 +131,8 @@ export class NumbersController {
       'The number is not available (Twilio code in details), or staffId already holds one',
   })
   @ApiResponse({ status: 502, description: 'Twilio refused or could not be reached' })
-  buy(@CurrentCaller() caller: Caller, @Body() body?: BuyNumberBody): Promise<NumberView> {
-    return this.broker.request(
+  buy(@CurrentCaller() caller: Caller, @Body() body?: BuyNumberBody): Observable<NumberView> {
+    return this.services.send(
       BuyNumber,
       {
         actorId: caller.staffId,
@@ -146,8 +147,8 @@ export class NumbersController {
   @Get()
   @ApiOperation({ summary: 'Every number, with its current holder' })
   @ApiResponse({ status: 200, type: [NumberViewDoc] })
-  list(): Promise<NumberView[]> {
-    return this.broker.request(ListNumbers, {});
+  list(): Observable<NumberView[]> {
+    return this.services.send(ListNumbers, {});
   }
 
   @Put(':id/assignee')
@@ -162,11 +163,12 @@ export class NumbersController {
     @CurrentCaller() caller: Caller,
     @Param('id') numberId: string,
     @Body() body?: AssignNumberBody,
-  ): Promise<NumberView> {
-    return this.broker.request(AssignNumber, {
+  ): Observable<NumberView> {
+    return this.services.send(AssignNumber, {
       actorId: caller.staffId,
       numberId,
-      staffId: body?.staffId,
+      // Checked by the numbers service, whose refusal names what is missing.
+      staffId: body?.staffId as string,
     });
   }
 
@@ -174,8 +176,8 @@ export class NumbersController {
   @ApiOperation({ summary: 'Take a number from its holder' })
   @ApiResponse({ status: 200, type: NumberViewDoc })
   @ApiResponse({ status: 404, description: 'Unknown number' })
-  unassign(@CurrentCaller() caller: Caller, @Param('id') numberId: string): Promise<NumberView> {
-    return this.broker.request(UnassignNumber, { actorId: caller.staffId, numberId });
+  unassign(@CurrentCaller() caller: Caller, @Param('id') numberId: string): Observable<NumberView> {
+    return this.services.send(UnassignNumber, { actorId: caller.staffId, numberId });
   }
 
   @Delete(':id')
@@ -184,8 +186,8 @@ export class NumbersController {
   @ApiResponse({ status: 200, type: NumberViewDoc })
   @ApiResponse({ status: 404, description: 'Unknown number' })
   @ApiResponse({ status: 502, description: 'Twilio refused or could not be reached' })
-  release(@CurrentCaller() caller: Caller, @Param('id') numberId: string): Promise<NumberView> {
-    return this.broker.request(
+  release(@CurrentCaller() caller: Caller, @Param('id') numberId: string): Observable<NumberView> {
+    return this.services.send(
       ReleaseNumber,
       { actorId: caller.staffId, numberId },
       TWILIO_REQUEST_TIMEOUT_MS,
@@ -196,7 +198,7 @@ export class NumbersController {
   @ApiOperation({ summary: 'Every assignment of a number, oldest first, with start and end' })
   @ApiResponse({ status: 200, type: [AssignmentViewDoc] })
   @ApiResponse({ status: 404, description: 'Unknown number' })
-  history(@Param('id') numberId: string): Promise<AssignmentView[]> {
-    return this.broker.request(NumberHistory, { numberId });
+  history(@Param('id') numberId: string): Observable<AssignmentView[]> {
+    return this.services.send(NumberHistory, { numberId });
   }
 }

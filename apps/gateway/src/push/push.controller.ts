@@ -7,7 +7,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Broker } from '@fidelis/broker';
+import { Observable, firstValueFrom } from 'rxjs';
 import {
   GetPushPublicKey,
   PushSubscriptionKeys,
@@ -15,6 +15,7 @@ import {
   SubscribePush,
   UnsubscribePush,
 } from '@fidelis/contracts';
+import { BrokerClient } from '@fidelis/runtime';
 import { Caller, CurrentCaller } from '../auth/auth.decorators';
 
 // Shapes for the API description; the notification service validates every field (400).
@@ -46,14 +47,14 @@ export class PushEndpointBody {
 @ApiResponse({ status: 401, description: 'Missing or invalid token' })
 @Controller('api/push')
 export class PushController {
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly services: BrokerClient) {}
 
   @Get('public-key')
   @ApiOperation({
     summary: 'The VAPID public key, the applicationServerKey of pushManager.subscribe',
   })
-  publicKey(): Promise<{ publicKey: string }> {
-    return this.broker.request(GetPushPublicKey, {});
+  publicKey(): Observable<{ publicKey: string }> {
+    return this.services.send(GetPushPublicKey, {});
   }
 
   @Post('subscriptions')
@@ -66,8 +67,8 @@ export class PushController {
   subscribe(
     @CurrentCaller() caller: Caller,
     @Body() body: PushSubscriptionBody | undefined,
-  ): Promise<PushSubscriptionView> {
-    return this.broker.request(SubscribePush, {
+  ): Observable<PushSubscriptionView> {
+    return this.services.send(SubscribePush, {
       staffId: caller.staffId,
       endpoint: body?.endpoint as string,
       keys: body?.keys as PushSubscriptionKeys,
@@ -84,9 +85,11 @@ export class PushController {
     @CurrentCaller() caller: Caller,
     @Body() body: PushEndpointBody | undefined,
   ): Promise<void> {
-    await this.broker.request(UnsubscribePush, {
-      staffId: caller.staffId,
-      endpoint: body?.endpoint as string,
-    });
+    await firstValueFrom(
+      this.services.send(UnsubscribePush, {
+        staffId: caller.staffId,
+        endpoint: body?.endpoint as string,
+      }),
+    );
   }
 }

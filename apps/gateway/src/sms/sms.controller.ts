@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { Broker } from '@fidelis/broker';
 import {
   Conversation,
   MANAGER_ROLES,
@@ -11,6 +10,7 @@ import {
   SmsTile,
   StudentMessages,
 } from '@fidelis/contracts';
+import { BrokerClient } from '@fidelis/runtime';
 import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
 
 const THREAD_PAGING =
@@ -28,14 +28,14 @@ class ReadBody {
 @ApiBearerAuth()
 @Controller('api')
 export class SmsController {
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly services: BrokerClient) {}
 
   @Get('sms/tile')
   @ApiOperation({
     summary: "The caller's SMS tile: one row per conversation, newest first, with unread counts",
   })
   tile(@CurrentCaller() caller: Caller) {
-    return this.broker.request(SmsTile, { staffId: caller.staffId });
+    return this.services.send(SmsTile, { staffId: caller.staffId });
   }
 
   @Get('sms/conversation')
@@ -53,7 +53,7 @@ export class SmsController {
     @Query('before') before?: string,
     @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
   ) {
-    return this.broker.request(Conversation, {
+    return this.services.send(Conversation, {
       staffId: caller.staffId,
       contactPhone,
       before,
@@ -65,7 +65,7 @@ export class SmsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks a conversation of the caller read' })
   markRead(@CurrentCaller() caller: Caller, @Body() body: ReadBody) {
-    return this.broker.request(MarkConversationRead, {
+    return this.services.send(MarkConversationRead, {
       staffId: caller.staffId,
       contactPhone: body?.contactPhone,
     });
@@ -94,7 +94,7 @@ export class SmsController {
     @Query('before') before?: string,
     @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
   ) {
-    return this.broker.request(SearchSms, {
+    return this.services.send(SearchSms, {
       q,
       studentId,
       staffId,
@@ -117,6 +117,6 @@ export class SmsController {
     @Query('before') before?: string,
     @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
   ) {
-    return this.broker.request(StudentMessages, { studentId, before, limit });
+    return this.services.send(StudentMessages, { studentId, before, limit });
   }
 }

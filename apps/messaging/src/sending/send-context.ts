@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { firstValueFrom } from 'rxjs';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { Broker } from '@fidelis/broker';
 import { DomainError, GetSendContext, SendContextView } from '@fidelis/contracts';
 import { logger } from '@fidelis/logging';
+import { BrokerClient } from '@fidelis/runtime';
 import { DirectoryCopy } from '../directory/directory-copy';
 import { NumberHolders } from '../number-holders/number-holders';
 
@@ -31,22 +32,22 @@ export class SendContext {
   private readonly log = logger(SendContext.name);
 
   constructor(
-    private readonly broker: Broker,
+    private readonly services: BrokerClient,
     private readonly dataSource: DataSource,
     private readonly copy: DirectoryCopy,
     private readonly holders: NumberHolders,
   ) {}
 
   async refresh(senderId: string, studentIds: string[]): Promise<Freshness> {
-    const answer = await this.broker
-      .request(GetSendContext, { senderId, studentIds }, OWNER_TIMEOUT_MS)
-      .catch((error: unknown) => {
-        this.log.warn(
-          { senderId, students: studentIds.length, err: String(error) },
-          "the directory did not answer; the send is decided with messaging's copy",
-        );
-        return null;
-      });
+    const answer = await firstValueFrom(
+      this.services.send(GetSendContext, { senderId, studentIds }, OWNER_TIMEOUT_MS),
+    ).catch((error: unknown) => {
+      this.log.warn(
+        { senderId, students: studentIds.length, err: String(error) },
+        "the directory did not answer; the send is decided with messaging's copy",
+      );
+      return null;
+    });
     if (!answer) return { fresh: false };
     await this.apply(answer);
     return { fresh: true };

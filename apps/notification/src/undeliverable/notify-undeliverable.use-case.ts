@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { firstValueFrom } from 'rxjs';
 import { EntityManager } from 'typeorm';
-import { Broker } from '@fidelis/broker';
 import {
   DomainError,
   EventEnvelope,
@@ -10,6 +10,7 @@ import {
 } from '@fidelis/contracts';
 import { logger } from '@fidelis/logging';
 import { Mail, MailClient, MailNotSentError } from '@fidelis/mail';
+import { BrokerClient } from '@fidelis/runtime';
 import { mailFailure } from '../mail-failure';
 
 /**
@@ -23,7 +24,7 @@ export class NotifyUndeliverableUseCase {
   private readonly log = logger(NotifyUndeliverableUseCase.name);
 
   constructor(
-    private readonly broker: Broker,
+    private readonly services: BrokerClient,
     private readonly mail: MailClient,
   ) {}
 
@@ -47,12 +48,12 @@ export class NotifyUndeliverableUseCase {
     if (!staff) throw new Error(`no email address known for staff member ${message.staffId}`);
 
     const body = await unlessNotFound(
-      this.broker.request(GetMessage, { messageId: message.messageId }),
+      firstValueFrom(this.services.send(GetMessage, { messageId: message.messageId })),
       'MESSAGE_NOT_FOUND',
     );
     const student = message.studentId
       ? await unlessNotFound(
-          this.broker.request(GetStudent, { studentId: message.studentId }),
+          firstValueFrom(this.services.send(GetStudent, { studentId: message.studentId })),
           'STUDENT_NOT_FOUND',
         )
       : null;

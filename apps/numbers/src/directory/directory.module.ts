@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DirectoryTables1764240000300 } from '../migrations/1764240000300-directory-tables';
-import { DirectoryHandlers } from './directory.handlers';
+import { DirectoryController } from './directory.controller';
 import { DirectoryQueries } from './directory.queries';
 import { ImportStudentsUseCase } from './import-students.use-case';
 import { SendContextUseCase } from './send-context.use-case';
@@ -11,13 +11,13 @@ import { UpsertStudentUseCase } from './upsert-student.use-case';
 
 /** Staff and students: upserts, lookups, search, bulk import, and the send context. */
 @Module({
+  controllers: [DirectoryController],
   providers: [
     DirectoryQueries,
     UpsertStaffUseCase,
     UpsertStudentUseCase,
     ImportStudentsUseCase,
     SendContextUseCase,
-    DirectoryHandlers,
   ],
 })
 export class DirectoryModule {}

@@ -8,7 +8,7 @@ import { NumberHistoryUseCase } from './number-history.use-case';
 import { NumberLedger } from './number-ledger';
 import { NumberOfStaffUseCase } from './number-of-staff.use-case';
 import { PhoneNumber } from './phone-number.entity';
-import { ProvisioningHandlers } from './provisioning.handlers';
+import { ProvisioningController } from './provisioning.controller';
 import { ReleaseNumberUseCase } from './release-number.use-case';
 import { SearchAvailableNumbersUseCase } from './search-available-numbers.use-case';
 import { TwilioNumbersClient } from './twilio-numbers.client';
@@ -16,6 +16,7 @@ import { UnassignNumberUseCase } from './unassign-number.use-case';
 
 /** Twilio numbers: search, buy, assign, unassign, release, history. */
 @Module({
+  controllers: [ProvisioningController],
   providers: [
     TwilioNumbersClient,
     NumberLedger,
@@ -27,7 +28,6 @@ import { UnassignNumberUseCase } from './unassign-number.use-case';
     ReleaseNumberUseCase,
     NumberHistoryUseCase,
     NumberOfStaffUseCase,
-    ProvisioningHandlers,
   ],
 })
 export class ProvisioningModule {}
