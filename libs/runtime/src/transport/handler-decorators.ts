@@ -13,7 +13,6 @@ import {
   UsePipes,
 } from '@nestjs/common';
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
-import { RpcParamtype } from '@nestjs/microservices/enums/rpc-paramtype.enum';
 import { Observable, throwError } from 'rxjs';
 import { Derived } from '@fidelis/broker';
 import {
@@ -78,8 +77,8 @@ class RequestValidationPipe implements PipeTransform {
   constructor(private readonly definition: RequestDefinition<object, unknown>) {}
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    // Nest gives RPC parameters their numeric type here; `@Ctx()` passes through untouched.
-    if ((metadata.type as unknown) !== RpcParamtype.PAYLOAD) return value;
+    // `@Payload()` is the 'body'; `@Ctx()` passes through untouched.
+    if (metadata.type !== 'body') return value;
     const { value: request, problems } = validateObject(this.definition.request, value);
     if (problems.length > 0) {
       throw new DomainError('INVALID_INPUT', problems.join('; '), problems);
