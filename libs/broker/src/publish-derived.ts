@@ -19,7 +19,7 @@ export type StepHandler<P> = (
  * Wraps a step that only reads and publishes (routing's two steps): no transaction, no record of
  * handled events, no outbox — the events it derives are published, confirmed, and only then is
  * the event acked. After a crash before the ack, the redelivered event derives the same ids
- * (`deriveEnvelope`), so a next step that records the ids it handled (`register`) has its effect
+ * (`deriveEnvelope`), so a next step that records the ids it handled (`@OnEvent(…, 'once')`) has its effect
  * once — one that is idempotent by its own key, such as messaging's store, needs no more.
  * Events that arrive while a batch is worked on are handled together (`Batches`).
  */
