@@ -58,8 +58,10 @@ export class BrokerTransport
     try {
       const requests = new Map<string, MessageHandler>();
       for (const [pattern, handler] of this.messageHandlers) {
-        if (handler.isEventHandler) this.subscribe(handler, handler.extras as EventExtras);
-        else requests.set(pattern, handler);
+        if (!handler.isEventHandler) requests.set(pattern, handler);
+        else if (handler.extras) this.subscribe(handler, handler.extras as EventExtras);
+        // A bare @EventPattern says neither its queue nor how to handle its events.
+        else throw new Error(`${pattern}: declare event handlers with @OnEvent or @OnLiveEvent`);
       }
       if (requests.size > 0)
         this.broker.serve(this.service, (request) => this.answer(requests, request));
