@@ -196,7 +196,16 @@ describe('the global SMS tab', () => {
     );
     await page.goto('/sms');
     await search(pager);
-    await eventually(async () => expect(await rows().count()).toBe(PAGE), { timeoutMs: 20_000 });
+    // The searched page, not the whole list that was there a moment before (also 50 rows): a click
+    // on its "Older messages" would page the list the search then replaced.
+    await eventually(
+      async () => {
+        const shown = await rowTexts();
+        expect(shown).toHaveLength(PAGE);
+        expect(shown.filter((row) => !row.includes(pager))).toEqual([]);
+      },
+      { timeoutMs: 20_000 },
+    );
     await page.getByRole('button', { name: 'Older messages' }).click();
     await eventually(async () => expect(await rows().count()).toBe(PAGE + 2));
     await page.getByText('No older messages.').waitFor();
