@@ -5,7 +5,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   BATCH_SIZE,
@@ -19,7 +19,7 @@ import {
   Reply,
 } from '@fidelis/broker';
 import { DomainError, EventEnvelope, ServiceName } from '@fidelis/contracts';
-import { CorrelationContext } from '@fidelis/logging';
+import { CorrelationContext, runWithCorrelation } from '@fidelis/logging';
 import { EventContext, RequestContext } from './broker-context';
 import { EventExtras } from './handler-decorators';
 
@@ -143,15 +143,30 @@ export class BrokerTransport
     }
   }
 
-  /** Calls a handler through Nest (interceptors, filters) and resolves with what it returned. */
-  private async run(
+  private run(
     handler: MessageHandler,
     data: unknown,
     manager: EntityManager,
     correlation?: CorrelationContext,
   ): Promise<unknown> {
-    const result: unknown = await handler(data, new EventContext([manager, correlation]));
-    return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+    return this.invoke(handler, data, new EventContext([manager, correlation]));
+  }
+
+  /**
+   * Calls a handler through Nest (its pipe and exception filter) in the correlation of its event
+   * or request, and resolves with what it returned; what the filter made of an error rejects. The
+   * correlation is set here, not by a Nest interceptor: the interceptor chain (observables, `defer`,
+   * an AsyncResource per call) cost about 80 µs per call, ten times all the rest (90 → 8 µs).
+   */
+  private async invoke(
+    handler: MessageHandler,
+    data: unknown,
+    context: EventContext | RequestContext,
+  ): Promise<unknown> {
+    const call = () => handler(data, context);
+    const { correlation } = context;
+    const result: unknown = await (correlation ? runWithCorrelation(correlation, call) : call());
+    return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
   }
 
   private async answer(
@@ -166,13 +181,11 @@ export class BrokerTransport
       ? { correlationId: request.correlationId }
       : undefined;
     try {
-      const result: unknown = await handler(
+      const answer = await this.invoke(
+        handler,
         request.payload,
         new RequestContext([request.name, correlation]),
       );
-      const answer: unknown = await lastValueFrom(this.transformToObservable(result), {
-        defaultValue: null,
-      });
       return { ok: true, result: answer ?? null };
     } catch (error) {
       // The exception filter made every failure a DomainError.

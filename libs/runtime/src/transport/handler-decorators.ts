@@ -2,14 +2,10 @@ import {
   applyDecorators,
   ArgumentMetadata,
   ArgumentsHost,
-  CallHandler,
   Catch,
-  ExecutionContext,
-  NestInterceptor,
   PipeTransform,
   RpcExceptionFilter,
   UseFilters,
-  UseInterceptors,
   UsePipes,
 } from '@nestjs/common';
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
@@ -23,7 +19,7 @@ import {
   Subscription,
   validateObject,
 } from '@fidelis/contracts';
-import { logger, runWithCorrelation } from '@fidelis/logging';
+import { logger } from '@fidelis/logging';
 import { BrokerContext, RequestContext } from './broker-context';
 
 /**
@@ -45,15 +41,6 @@ export type EventExtras =
   { subscription: Subscription; handling: EventHandling } | { live: EventDefinition };
 
 const log = logger('BrokerTransport');
-
-/** Runs the handler in the correlation of its event or request, so its log lines carry it. */
-class CorrelationInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const correlation = context.switchToRpc().getContext<BrokerContext>().correlation;
-    // Nest binds the handler's call to the async context `handle()` is called in.
-    return correlation ? runWithCorrelation(correlation, () => next.handle()) : next.handle();
-  }
-}
 
 /**
  * A request's answer is a DomainError (its code reaches the asker) or, for anything else, a logged
@@ -87,7 +74,6 @@ class RequestValidationPipe implements PipeTransform {
   }
 }
 
-const correlation = new CorrelationInterceptor();
 const exceptions = new BrokerExceptionFilter();
 
 /** A handler's method as its handling calls it (the compiler checks `@OnEvent` methods with it). */
@@ -119,11 +105,7 @@ export function OnEvent<P extends object, H extends EventHandling = 'once'>(
   handling: H = 'once' as H,
 ): TypedMethodDecorator<EventHandlerMethod<P, H>> {
   const extras: EventExtras = { subscription, handling };
-  return applyDecorators(
-    EventPattern(subscription.queue, extras),
-    UseInterceptors(correlation),
-    UseFilters(exceptions),
-  );
+  return applyDecorators(EventPattern(subscription.queue, extras), UseFilters(exceptions));
 }
 
 /**
@@ -137,7 +119,6 @@ export function OnLiveEvent<P extends object>(
   const extras: EventExtras = { live: definition };
   return applyDecorators(
     EventPattern(`live:${definition.routingKey}`, extras),
-    UseInterceptors(correlation),
     UseFilters(exceptions),
   );
 }
@@ -153,7 +134,6 @@ export function OnRequest<Req extends object, Res>(
   return applyDecorators(
     MessagePattern(definition.name),
     UsePipes(new RequestValidationPipe(definition)),
-    UseInterceptors(correlation),
     UseFilters(exceptions),
   );
 }
