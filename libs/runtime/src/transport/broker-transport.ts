@@ -14,6 +14,7 @@ import {
   EventHandler,
   handleOnce,
   inBatches,
+  IncomingRequest,
   Outbox,
   publishDerived,
   Reply,
@@ -171,7 +172,7 @@ export class BrokerTransport
 
   private async answer(
     handlers: Map<string, MessageHandler>,
-    request: { name: string; payload: unknown; correlationId?: string },
+    request: IncomingRequest,
   ): Promise<Reply> {
     const handler = handlers.get(request.name);
     if (!handler) {
