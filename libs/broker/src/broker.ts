@@ -350,13 +350,14 @@ export class Broker {
     rpcChannel.on('close', failConnection);
     rpcChannel.on('error', () => undefined);
     await rpcChannel.consume(REPLY_TO, (message) => this.onReply(message), { noAck: true });
-    if (this.served && !this.stoppedConsuming) {
+    const served = this.served;
+    if (served && !this.stoppedConsuming) {
       // Not durable: a request outlives neither the broker nor its asker's patience.
-      const queue = rpcQueue(this.served.service);
+      const queue = rpcQueue(served.service);
       await rpcChannel.assertQueue(queue, { durable: false });
       await rpcChannel.prefetch(this.prefetch);
       const { consumerTag } = await rpcChannel.consume(queue, (message) => {
-        if (message) this.track(this.answer(rpcChannel, message));
+        if (message) this.track(this.answer(rpcChannel, message, served.answer));
       });
       this.takingWork.push({ channel: rpcChannel, tag: consumerTag });
     }
@@ -545,8 +546,12 @@ export class Broker {
     acks.ack(message);
   }
 
-  private async answer(channel: Channel, message: ConsumeMessage): Promise<void> {
-    const reply = await this.execute(message);
+  private async answer(
+    channel: Channel,
+    message: ConsumeMessage,
+    answerer: RequestAnswerer,
+  ): Promise<void> {
+    const reply = await this.execute(message, answerer);
     try {
       if (message.properties.replyTo) {
         channel.sendToQueue(
@@ -563,8 +568,7 @@ export class Broker {
     }
   }
 
-  private async execute(message: ConsumeMessage): Promise<Reply> {
-    if (!this.served) return { ok: false, error: { code: 'INTERNAL', message: 'not served' } };
+  private async execute(message: ConsumeMessage, answerer: RequestAnswerer): Promise<Reply> {
     let payload: unknown;
     try {
       payload = JSON.parse(message.content.toString());
@@ -573,7 +577,7 @@ export class Broker {
     }
     const correlationId = (message.properties.headers?.['x-correlation-id'] ??
       message.properties.correlationId) as string | undefined;
-    return this.served.answer({
+    return answerer({
       name: String(message.properties.type),
       payload,
       correlationId,

@@ -15,6 +15,7 @@ import {
   handleOnce,
   inBatches,
   IncomingRequest,
+  oneByOne,
   Outbox,
   publishDerived,
   Reply,
@@ -123,11 +124,9 @@ export class BrokerTransport
         return handleOnce(
           this.outbox.transaction,
           { schema: this.service, consumer: subscription.queue },
-          async (events, transaction) => {
-            for (const event of events) {
-              await this.run(handler, event, transaction, correlationOf(event));
-            }
-          },
+          oneByOne(async (event, transaction) => {
+            await this.run(handler, event, transaction, correlationOf(event));
+          }),
         );
       case 'batch':
         return inBatches(async (events) => {
