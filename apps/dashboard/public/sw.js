@@ -12,7 +12,8 @@ self.addEventListener('push', (event) => {
   event.waitUntil(
     self.registration.showNotification(payload.title || 'Fidelis SMS', {
       body: payload.body || '',
-      tag: payload.tag,
+      // Web Push delivers at least once: the same message pushed twice shows one notification.
+      tag: payload.messageId,
       data: { url: payload.url || '/' },
     }),
   );
