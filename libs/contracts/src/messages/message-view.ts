@@ -26,6 +26,17 @@ export interface FallbackView {
   at: string;
 }
 
+/**
+ * Why an inbound message went where it went, decided when it arrived: how its student was found
+ * (their SMS phone; the latest conversation on this number when the phone is shared; or not —
+ * unknown with no candidates, ambiguous with several) and who held its `To` number, since when.
+ * Later corrections by people show on the message's `studentId` and `staffId`, not here.
+ */
+export interface RouteView {
+  student: { by: 'smsPhone' | 'latestConversation' | null; candidates: string[] };
+  staff: { id: string | null; heldSince: string | null };
+}
+
 /** A message as the dashboard sees it (CONTRACT.md §5), with what sending it costs. */
 export interface MessageView {
   id: string;
@@ -45,6 +56,8 @@ export interface MessageView {
   segments: number;
   encoding: 'GSM-7' | 'UCS-2';
   bulkId: string | null;
+  /** Inbound: the routing decision; null for outbound. */
+  route: RouteView | null;
   createdAt: string;
   updatedAt: string;
 }

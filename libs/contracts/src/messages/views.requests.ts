@@ -1,6 +1,8 @@
 import {
+  IsBoolean,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -22,12 +24,20 @@ export interface RoutedMessageView extends MessageView {
   optChange: OptChange | null;
 }
 
+/** What nobody owns yet: an unknown sender, a shared phone nobody picked, a number without a holder. */
+export const ATTENTION_REASONS = ['unknown-sender', 'ambiguous', 'no-holder'] as const;
+export type AttentionReason = (typeof ATTENTION_REASONS)[number];
+
 /** A message of the global SMS tab, with the names of its student and staff member. */
 export interface GlobalSmsRow extends RoutedMessageView {
   /** Null for an unknown sender (or a student the directory no longer has). */
   studentName: string | null;
   /** Null when nobody held the number (an unroutable reply). */
   staffName: string | null;
+  /** Why the message needs attention now, or null. */
+  attention: AttentionReason | null;
+  /** The words of the body that matched the search `q`, as written in the body. */
+  matches: string[];
 }
 
 /** One conversation of a staff member's SMS tile. */
@@ -96,6 +106,21 @@ export class SearchSmsRequest {
   @IsOptional()
   @IsIn(MESSAGE_STATUSES)
   status?: MessageStatus;
+
+  /** Only what needs attention (`attention` not null). */
+  @IsOptional()
+  @IsBoolean()
+  attention?: boolean;
+
+  /** Created at or after (ISO 8601). */
+  @IsOptional()
+  @IsISO8601()
+  since?: string;
+
+  /** Created before (ISO 8601). */
+  @IsOptional()
+  @IsISO8601()
+  until?: string;
 
   /** Cursor: the `nextBefore` of the previous page. */
   @IsOptional()

@@ -8,6 +8,8 @@ export interface NumberView {
   twilioSid: string;
   /** The current holder, or null. */
   staffId: string | null;
+  /** Since when the current holder holds it. */
+  assignedAt: string | null;
   status: 'active' | 'released';
   createdAt: string;
   releasedAt: string | null;
