@@ -314,9 +314,13 @@ describe('assigning numbers', () => {
     expect(reassigned.body).toMatchObject({ id: number.id, staffId: second });
     expect(listed.find((n) => n.id === number.id)?.staffId).toBe(second);
     expect(unassigned.status).toBe(200);
-    expect(unassigned.body).toMatchObject({ id: number.id, staffId: null });
+    expect(unassigned.body).toMatchObject({ id: number.id, staffId: null, assignedAt: null });
     const [firstTerm, secondTerm, ...others] = await history(number.id);
     expect(others).toEqual([]);
+    // Each answer says since when its holder holds the number: the start of their term.
+    expect(assigned.body).toMatchObject({ assignedAt: firstTerm.startedAt });
+    expect(reassigned.body).toMatchObject({ assignedAt: secondTerm.startedAt });
+    expect(listed.find((n) => n.id === number.id)?.assignedAt).toBe(secondTerm.startedAt);
     expect(firstTerm.staffId).toBe(first);
     expect(secondTerm.staffId).toBe(second);
     expect(firstTerm.endedAt).toBe(secondTerm.startedAt);

@@ -58,6 +58,13 @@ class NumberViewDoc implements NumberView {
   twilioSid: string;
   @ApiProperty({ type: String, nullable: true, description: 'The current holder' })
   staffId: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Since when the current holder holds it',
+  })
+  assignedAt: string | null;
   @ApiProperty({ enum: ['active', 'released'] })
   status: 'active' | 'released';
   @ApiProperty({ format: 'date-time' })

@@ -27,20 +27,20 @@ export class AssignNumberUseCase {
         );
       }
       const current = await this.ledger.holderOf(manager, number.id);
-      if (current?.staffId === request.staffId) return numberView(number, current.staffId);
+      if (current?.staffId === request.staffId) return numberView(number, current);
 
       await this.ledger.assertCanHold(manager, request.staffId);
       const at = await this.ledger.now(manager);
       if (current) await this.ledger.end(manager, number, current, at);
-      await this.ledger.start(manager, number, request.staffId, at);
+      const started = await this.ledger.start(manager, number, request.staffId, at);
 
-      const after = numberView(number, request.staffId);
+      const after = numberView(number, started);
       await this.audit.record(manager, {
         actorId: request.actorId,
         action: 'number.assigned',
         targetType: 'number',
         targetId: number.id,
-        before: numberView(number, current?.staffId ?? null),
+        before: numberView(number, current),
         after,
       });
       return after;

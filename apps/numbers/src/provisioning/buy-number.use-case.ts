@@ -73,8 +73,9 @@ export class BuyNumberUseCase {
       });
       if (!request.staffId) return unassigned;
 
-      await this.ledger.start(manager, number, request.staffId, await this.ledger.now(manager));
-      const assigned = numberView(number, request.staffId);
+      const at = await this.ledger.now(manager);
+      const started = await this.ledger.start(manager, number, request.staffId, at);
+      const assigned = numberView(number, started);
       await this.audit.record(manager, {
         actorId: request.actorId,
         action: 'number.assigned',

@@ -17,7 +17,7 @@ export class ListNumbersUseCase {
       numberId: In(numbers.map((number) => number.id)),
       endedAt: IsNull(),
     });
-    const holders = new Map(open.map((assignment) => [assignment.numberId, assignment.staffId]));
+    const holders = new Map(open.map((assignment) => [assignment.numberId, assignment]));
     return numbers.map((number) => numberView(number, holders.get(number.id) ?? null));
   }
 }

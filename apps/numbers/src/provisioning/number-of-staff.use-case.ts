@@ -16,6 +16,6 @@ export class NumberOfStaffUseCase {
     const manager = this.dataSource.manager;
     const held = await this.ledger.heldBy(manager, request.staffId);
     if (!held) return null;
-    return numberView(await this.ledger.find(manager, held.numberId), held.staffId);
+    return numberView(await this.ledger.find(manager, held.numberId), held);
   }
 }

@@ -25,13 +25,20 @@ export class PhoneNumber {
   releasedAt: Date | null;
 }
 
-/** The number as the API shows it, with its current holder. */
-export function numberView(number: PhoneNumber, staffId: string | null): NumberView {
+/** Who holds a number, since when. */
+export interface Holding {
+  staffId: string;
+  startedAt: Date;
+}
+
+/** The number as the API shows it, with its current holder and since when (`null`: nobody). */
+export function numberView(number: PhoneNumber, holding: Holding | null): NumberView {
   return {
     id: number.id,
     phoneNumber: number.phoneNumber,
     twilioSid: number.twilioSid,
-    staffId,
+    staffId: holding?.staffId ?? null,
+    assignedAt: holding?.startedAt.toISOString() ?? null,
     status: number.status,
     createdAt: number.createdAt.toISOString(),
     releasedAt: number.releasedAt?.toISOString() ?? null,

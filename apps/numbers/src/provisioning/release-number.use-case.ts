@@ -49,7 +49,7 @@ export class ReleaseNumberUseCase {
         action: 'number.released',
         targetType: 'number',
         targetId: number.id,
-        before: numberView(number, current?.staffId ?? null),
+        before: numberView(number, current),
         after,
       });
       this.log.info({ numberId: number.id, twilioSid: number.twilioSid }, 'number released');

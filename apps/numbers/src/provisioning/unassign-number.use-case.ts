@@ -27,7 +27,7 @@ export class UnassignNumberUseCase {
         action: 'number.unassigned',
         targetType: 'number',
         targetId: number.id,
-        before: numberView(number, current.staffId),
+        before: numberView(number, current),
         after,
       });
       return after;
