@@ -9,6 +9,7 @@ import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
 import { UpsertStudentUseCase } from './directory/upsert-student.use-case';
 import { FallbackMailer, MAIL_CLIENT } from './fallback/fallback-mailer';
 import { StoreInboundSmsUseCase } from './inbound/store-inbound-sms.use-case';
+import { AttributeMessageUseCase } from './messages/attribute-message.use-case';
 import { GetMessageUseCase } from './messages/get-message.use-case';
 import { MessageStore } from './messages/message-store';
 import { MessagingEventsController } from './messaging-events.controller';
@@ -20,6 +21,7 @@ import { UnattributedRepliesIndex1764240000900 } from './migrations/176424000090
 import { MessagingDirectoryCopy1764240000600 } from './migrations/1764240000600-directory-copy';
 import { Outbound1764240000700 } from './migrations/1764240000700-outbound';
 import { PacingAnswers1764240001000 } from './migrations/1764240001000-pacing-answers';
+import { Routes1764240001100 } from './migrations/1764240001100-routes';
 import { NumberHolders } from './number-holders/number-holders';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
@@ -56,6 +58,7 @@ export class MessagingModule {
             InboundConversations1764240000800,
             UnattributedRepliesIndex1764240000900,
             PacingAnswers1764240001000,
+            Routes1764240001100,
           ],
         }),
       ],
@@ -88,6 +91,7 @@ export class MessagingModule {
         BulkProgressUseCase,
         BulkUndeliveredUseCase,
         GetMessageUseCase,
+        AttributeMessageUseCase,
       ],
       controllers: [MessagingEventsController, SendingController, SmsViewsController],
       exports: [NumberHolders],

@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ServiceModule } from '@fidelis/runtime';
-import { AuditTrail } from './audit/audit-trail';
 import { NUMBERS_CONFIG, NumbersConfig } from './config';
 import {
   DIRECTORY_ENTITIES,
@@ -31,8 +30,8 @@ export class NumbersModule {
         DirectoryModule,
         ProvisioningModule,
       ],
-      providers: [{ provide: NUMBERS_CONFIG, useValue: config }, AuditTrail],
-      exports: [NUMBERS_CONFIG, AuditTrail],
+      providers: [{ provide: NUMBERS_CONFIG, useValue: config }],
+      exports: [NUMBERS_CONFIG],
     };
   }
 }

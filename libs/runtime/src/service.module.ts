@@ -9,6 +9,7 @@ import { BrokerClient } from './transport/broker-client';
 import { BrokerTransport, TRANSPORT_SERVICE } from './transport/broker-transport';
 import { OnRequest } from './transport/handler-decorators';
 import { UnitOfWork } from './unit-of-work';
+import { AuditTrail } from './audit-trail';
 
 export interface ServiceModuleOptions {
   service: ServiceName;
@@ -100,9 +101,10 @@ export class ServiceModule {
         },
         BrokerTransport,
         UnitOfWork,
+        AuditTrail,
       ],
       controllers: [pingRequests(options.service)],
-      exports: [DataSource, Broker, Outbox, BrokerClient, BrokerTransport, UnitOfWork],
+      exports: [DataSource, Broker, Outbox, BrokerClient, BrokerTransport, UnitOfWork, AuditTrail],
     };
   }
 }

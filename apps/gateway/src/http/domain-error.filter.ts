@@ -17,6 +17,7 @@ export function httpStatusOf(code: ErrorCode): HttpStatus {
     case 'NUMBER_NOT_AVAILABLE':
     case 'NUMBER_RELEASED':
     case 'SENDER_HAS_NO_NUMBER':
+    case 'MESSAGE_NOT_AMBIGUOUS':
       return HttpStatus.CONFLICT;
     case 'TWILIO_REJECTED':
     case 'TWILIO_UNREACHABLE':

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiHeader,
@@ -10,18 +10,20 @@ import {
 } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import {
+  AttributeMessage,
   BulkProgressView,
   BulkView,
   GetBulkProgress,
   GetBulkUndelivered,
   GetMessage,
+  MANAGER_ROLES,
   MAX_BULK_RECIPIENTS,
   MessageView,
   SendBulk,
   SendMessage,
 } from '@fidelis/contracts';
 import { BrokerClient } from '@fidelis/runtime';
-import { Caller, CurrentCaller } from '../auth/auth.decorators';
+import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
 
 /** A 10,000-recipient bulk is written in well under this. */
 const BULK_REQUEST_TIMEOUT_MS = 30_000;
@@ -55,6 +57,11 @@ export class SendBulkBody {
     example: 'Hi {{firstName}}, class moves to 6pm today.',
   })
   body: string;
+}
+
+export class AttributeMessageBody {
+  @ApiProperty({ description: 'One of the students sharing the phone' })
+  studentId: string;
 }
 
 const IDEMPOTENCY_KEY = {
@@ -152,9 +159,41 @@ export class MessagesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A message, with its status, segments and any email fallback' })
+  @ApiOperation({
+    summary: 'A message, with its status, segments, any email fallback, and its route',
+    description:
+      'An inbound message has `route`: how its student was found (`student.by`: `smsPhone`, ' +
+      '`latestConversation` when the phone is shared, or null: unknown with no candidates, ' +
+      'ambiguous with several) and who held its `To` number when it arrived, since when ' +
+      '(`staff`). Outbound messages have `route: null`.',
+  })
   @ApiResponse({ status: 404, description: 'Unknown message' })
   message(@Param('id') messageId: string): Observable<MessageView> {
     return this.services.send(GetMessage, { messageId });
+  }
+
+  @Put(':id/student')
+  @Roles('admin', ...MANAGER_ROLES)
+  @ApiOperation({
+    summary: 'Pick the student of an ambiguous message (admin, managers)',
+    description:
+      'For a message from a phone several students share, none of them in a conversation on ' +
+      'this number: `studentId` must be one of `route.student.candidates`. Audited as ' +
+      '`message.attributed`.',
+  })
+  @ApiResponse({ status: 200, description: 'The message, now with its student' })
+  @ApiResponse({ status: 400, description: 'Not one of the candidates' })
+  @ApiResponse({ status: 404, description: 'Unknown message' })
+  @ApiResponse({ status: 409, description: 'The message is not ambiguous (any more)' })
+  attribute(
+    @CurrentCaller() caller: Caller,
+    @Param('id') messageId: string,
+    @Body() body: AttributeMessageBody,
+  ): Observable<MessageView> {
+    return this.services.send(AttributeMessage, {
+      actorId: caller.staffId,
+      messageId,
+      studentId: body?.studentId,
+    });
   }
 }

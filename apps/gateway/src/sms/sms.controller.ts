@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseBoolPipe,
+  ParseIntPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   Conversation,
@@ -76,13 +86,19 @@ export class SmsController {
   @ApiOperation({
     summary: 'The global SMS tab (admin, managers): every message, newest first',
     description:
-      '`q` is full-text search over bodies; `before` is the `nextBefore` of the last page.',
+      "`q` is full-text search over bodies (each row's `matches`: the words that matched, as " +
+      "written); `attention=true` keeps what nobody owns (each row's `attention`: " +
+      '`unknown-sender`, `ambiguous` or `no-holder`); `since`/`until` bound `createdAt`; ' +
+      '`before` is the `nextBefore` of the last page.',
   })
   @ApiQuery({ name: 'q', required: false })
   @ApiQuery({ name: 'studentId', required: false })
   @ApiQuery({ name: 'staffId', required: false })
   @ApiQuery({ name: 'direction', required: false, enum: ['inbound', 'outbound'] })
   @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'attention', required: false, type: Boolean })
+  @ApiQuery({ name: 'since', required: false, description: 'ISO 8601: created at or after' })
+  @ApiQuery({ name: 'until', required: false, description: 'ISO 8601: created before' })
   @ApiQuery({ name: 'before', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1–200, default 50' })
   search(
@@ -91,6 +107,9 @@ export class SmsController {
     @Query('staffId') staffId?: string,
     @Query('direction') direction?: 'inbound' | 'outbound',
     @Query('status') status?: MessageStatus,
+    @Query('attention', new ParseBoolPipe({ optional: true })) attention?: boolean,
+    @Query('since') since?: string,
+    @Query('until') until?: string,
     @Query('before') before?: string,
     @Query('limit', new ParseIntPipe({ optional: true })) limit?: number,
   ) {
@@ -100,6 +119,9 @@ export class SmsController {
       staffId,
       direction,
       status,
+      attention,
+      since,
+      until,
       before,
       limit,
     });

@@ -7,6 +7,7 @@ import {
   EventEnvelope,
   InboundSmsStored,
   InboundSmsStoredPayload,
+  RouteView,
   SmsRoutedPayload,
 } from '@fidelis/contracts';
 import { optChangeOf, smsSize } from '@fidelis/sms';
@@ -14,7 +15,7 @@ import { optChangeOf, smsSize } from '@fidelis/sms';
 /**
  * Last step of inbound mapping: the message is stored in its conversation, once per MessageSid,
  * and announced for notification. A phone shared by several students is attributed to the one
- * most recently messaged from this number; when none was, the message stays ambiguous with its
+ * of the latest conversation on this number; when there is none, the message stays ambiguous with its
  * candidates — never given to a random one.
  *
  * Takes the messages that waited together at once, and stores them and their announcements with
@@ -33,11 +34,21 @@ export class StoreInboundSmsUseCase {
     // Each message as it is stored is the payload of the event announcing it; the student's name
     // is filled in by the statement, from the directory copy.
     const announcements: EventEnvelope<InboundSmsStoredPayload>[] = [];
+    const routes: RouteView[] = [];
     for (const event of events) {
       const { sms, staffId, candidateStudentIds } = event.payload;
-      const studentId =
-        event.payload.studentId ?? (await this.lastMessaged(sms.to, candidateStudentIds));
+      const latest = event.payload.studentId
+        ? null
+        : await this.lastMessaged(sms.to, candidateStudentIds);
+      const studentId = event.payload.studentId ?? latest;
       const ambiguous = studentId === null && candidateStudentIds.length > 1;
+      routes.push({
+        student: {
+          by: event.payload.studentId ? 'smsPhone' : latest ? 'latestConversation' : null,
+          candidates: candidateStudentIds,
+        },
+        staff: { id: staffId, heldSince: event.payload.heldSince ?? null },
+      });
       announcements.push(
         createEnvelope(
           InboundSmsStored,
@@ -71,18 +82,18 @@ export class StoreInboundSmsUseCase {
           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
                                $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::int[],
                                $11::text[], $12::boolean[], $13::jsonb[], $14::text[], $15::text[],
-                               $16::timestamptz[], $17::jsonb[])
+                               $16::timestamptz[], $17::jsonb[], $19::jsonb[])
             AS m(id, student_id, staff_id, from_phone, to_phone, body, media, status, twilio_sid,
                  segments, encoding, ambiguous, candidates, opt_change, correlation_id,
-                 received_at, stored)
+                 received_at, stored, route)
         ), inserted AS (
           INSERT INTO messaging.messages (id, direction, student_id, staff_id, from_phone,
             to_phone, body, media, status, twilio_sid, segments, encoding, ambiguous,
-            candidate_student_ids, opt_change, correlation_id, created_at, updated_at)
+            candidate_student_ids, opt_change, correlation_id, route, created_at, updated_at)
           SELECT id, 'inbound', student_id, staff_id, from_phone, to_phone, body, media, status,
                  twilio_sid, segments, encoding, ambiguous,
                  ARRAY(SELECT jsonb_array_elements_text(candidates)), opt_change, correlation_id,
-                 received_at, received_at
+                 route, received_at, received_at
             FROM m
           ON CONFLICT (twilio_sid) DO NOTHING
           RETURNING id
@@ -112,16 +123,22 @@ export class StoreInboundSmsUseCase {
         column((m) => m.receivedAt),
         announcements.map((announcement) => JSON.stringify(announcement)),
         InboundSmsStored.routingKey,
+        routes.map((route) => JSON.stringify(route)),
       ],
     );
   }
 
-  /** Of the students sharing a phone, the one this number messaged last (or null). */
+  /**
+   * Of the students sharing a phone, the one of the latest conversation on this number: messaged
+   * last from it, or whose reply to it was last attributed (by this rule or by staff picking).
+   */
   private async lastMessaged(ourNumber: string, candidates: string[]): Promise<string | null> {
     if (candidates.length === 0) return null;
     const rows = await this.dataSource.query<{ student_id: string }[]>(
       `SELECT student_id FROM messaging.messages
-        WHERE direction = 'outbound' AND from_phone = $1 AND student_id = ANY($2)
+        WHERE student_id = ANY($2)
+          AND ((direction = 'outbound' AND from_phone = $1)
+            OR (direction = 'inbound' AND to_phone = $1))
         ORDER BY created_at DESC LIMIT 1`,
       [ourNumber, candidates],
     );

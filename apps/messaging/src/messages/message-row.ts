@@ -1,4 +1,10 @@
-import { FallbackView, MessageStatus, MessageView, TwilioMessageStatus } from '@fidelis/contracts';
+import {
+  FallbackView,
+  MessageStatus,
+  MessageView,
+  RouteView,
+  TwilioMessageStatus,
+} from '@fidelis/contracts';
 
 /** A row of messaging.messages as the driver returns it. */
 export interface MessageRow {
@@ -17,6 +23,7 @@ export interface MessageRow {
   segments: number;
   encoding: 'GSM-7' | 'UCS-2';
   bulk_id: string | null;
+  route: RouteView | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -38,6 +45,7 @@ export function toMessageView(row: MessageRow): MessageView {
     segments: row.segments,
     encoding: row.encoding,
     bulkId: row.bulk_id,
+    route: row.route,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -119,6 +119,7 @@ export class SendBulkUseCase {
         segments: sizes[index].segments,
         encoding: sizes[index].encoding,
         bulk_id: bulkId,
+        route: null,
         created_at: now,
         updated_at: now,
       } satisfies MessageRow;

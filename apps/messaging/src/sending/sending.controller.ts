@@ -1,6 +1,8 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
+  AttributeMessage,
+  AttributeMessageRequest,
   BulkIdRequest,
   GetBulkProgress,
   GetBulkUndelivered,
@@ -12,6 +14,7 @@ import {
   SendMessageRequest,
 } from '@fidelis/contracts';
 import { OnRequest } from '@fidelis/runtime';
+import { AttributeMessageUseCase } from '../messages/attribute-message.use-case';
 import { GetMessageUseCase } from '../messages/get-message.use-case';
 import { BulkProgressUseCase } from './bulk-progress.use-case';
 import { BulkUndeliveredUseCase } from './bulk-undelivered.use-case';
@@ -27,6 +30,7 @@ export class SendingController {
     private readonly bulkProgress: BulkProgressUseCase,
     private readonly bulkUndelivered: BulkUndeliveredUseCase,
     private readonly getMessage: GetMessageUseCase,
+    private readonly attributeMessage: AttributeMessageUseCase,
   ) {}
 
   @OnRequest(SendMessage)
@@ -52,5 +56,10 @@ export class SendingController {
   @OnRequest(GetMessage)
   message(@Payload() request: MessageIdRequest) {
     return this.getMessage.execute(request);
+  }
+
+  @OnRequest(AttributeMessage)
+  attribute(@Payload() request: AttributeMessageRequest) {
+    return this.attributeMessage.execute(request);
   }
 }

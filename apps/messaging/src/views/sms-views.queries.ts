@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  AttentionReason,
   ConversationPageRequest,
   decodeCursor,
   DomainError,
@@ -15,6 +16,14 @@ import {
 } from '@fidelis/contracts';
 import { MessageRow, toMessageView } from '../messages/message-row';
 
+/** Inbound messages nobody owns: no student (unknown or ambiguous) or no holder of the number. */
+export const NEEDS_ATTENTION_SQL =
+  "direction = 'inbound' AND (student_id IS NULL OR staff_id IS NULL)";
+
+/** Marks around the words of a body that matched a search (private-use characters, never in SMS). */
+const MATCH_START = '\uE000';
+const MATCH_END = '\uE001';
+
 interface RoutedRow extends MessageRow {
   contact_phone: string | null;
   ambiguous: boolean;
@@ -25,6 +34,21 @@ interface RoutedRow extends MessageRow {
 const DEFAULT_PAGE = 50;
 /** Up to this many matches a full-text search sorts its hits; beyond, it walks the time index. */
 const RARE_HITS = 2_000;
+
+/** Why a message needs attention (see NEEDS_ATTENTION_SQL), the number's holder first. */
+function attentionOf(row: RoutedRow): AttentionReason | null {
+  if (row.direction !== 'inbound') return null;
+  if (row.staff_id === null) return 'no-holder';
+  if (row.student_id !== null) return null;
+  return row.ambiguous ? 'ambiguous' : 'unknown-sender';
+}
+
+/** The distinct words between the marks of `ts_headline`, as the body writes them. */
+function matchedWords(headline: string | null): string[] {
+  if (!headline) return [];
+  const marked = new RegExp(`${MATCH_START}([^${MATCH_END}]*)${MATCH_END}`, 'g');
+  return [...new Set([...headline.matchAll(marked)].map((match) => match[1]))];
+}
 
 function routedView(row: RoutedRow): RoutedMessageView {
   return {
@@ -121,12 +145,15 @@ export class SmsViewsQueries {
       params.push(value);
       return `$${params.length}`;
     };
-    if (request.q?.trim())
-      where.push(`search @@ websearch_to_tsquery('english', ${param(request.q)})`);
+    const q = request.q?.trim();
+    if (q) where.push(`search @@ websearch_to_tsquery('english', ${param(q)})`);
     if (request.studentId) where.push(`student_id = ${param(request.studentId)}`);
     if (request.staffId) where.push(`staff_id = ${param(request.staffId)}`);
     if (request.direction) where.push(`direction = ${param(request.direction)}`);
     if (request.status) where.push(`status = ${param(request.status)}`);
+    if (request.attention) where.push(NEEDS_ATTENTION_SQL);
+    if (request.since) where.push(`created_at >= ${param(request.since)}::timestamptz`);
+    if (request.until) where.push(`created_at < ${param(request.until)}::timestamptz`);
     if (request.before) {
       const cursor = decodeCursor(request.before, 2);
       if (!cursor)
@@ -136,7 +163,7 @@ export class SmsViewsQueries {
       );
     }
     const conditions = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const rows = request.q?.trim()
+    const rows = q
       ? await this.fullTextPage(conditions, params, limit + 1)
       : await this.dataSource.query<RoutedRow[]>(
           `SELECT * FROM messaging.messages ${conditions}
@@ -146,15 +173,34 @@ export class SmsViewsQueries {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const names = await this.namesOf(page);
+    const headlines = q ? await this.headlines(page, q) : new Map<string, string>();
     return {
       items: page.map((row) => ({
         ...routedView(row),
         studentName: (row.student_id && names.students[row.student_id]) || null,
         staffName: (row.staff_id && names.staff[row.staff_id]) || null,
+        attention: attentionOf(row),
+        matches: matchedWords(headlines.get(row.id) ?? null),
       })),
       nextBefore:
         rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
     };
+  }
+
+  /** Each body of the page with the words that match `q` marked, by message id. */
+  private async headlines(rows: RoutedRow[], q: string): Promise<Map<string, string>> {
+    const marked = await this.dataSource.query<{ id: string; headline: string }[]>(
+      `SELECT m.id, ts_headline('english', m.body, websearch_to_tsquery('english', $2), $3)
+                AS headline
+         FROM unnest($1::uuid[], $4::text[]) AS m(id, body)`,
+      [
+        rows.map((row) => row.id),
+        q,
+        `StartSel=${MATCH_START},StopSel=${MATCH_END},HighlightAll=true`,
+        rows.map((row) => row.body),
+      ],
+    );
+    return new Map(marked.map((row) => [row.id, row.headline]));
   }
 
   /** The names of the page's students and staff members, from messaging's directory copy. */

@@ -7,8 +7,7 @@ import {
   MAX_IMPORT_ROWS,
   StudentUpserted,
 } from '@fidelis/contracts';
-import { UnitOfWork } from '@fidelis/runtime';
-import { AuditTrail } from '../audit/audit-trail';
+import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
 import { NUMBERS_CONFIG, NumbersConfig } from '../config';
 import { NormalizedStudent, normalizeStudent } from './normalize-student';
 import { nextVersion } from './row-version';

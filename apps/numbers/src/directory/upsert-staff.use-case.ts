@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Outbox } from '@fidelis/broker';
 import { createEnvelope, StaffUpserted, StaffView, UpsertStaffRequest } from '@fidelis/contracts';
-import { UnitOfWork } from '@fidelis/runtime';
-import { AuditTrail } from '../audit/audit-trail';
+import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
 import { staffView } from './directory.views';
 import { nextVersionOf } from './row-version';
 import { Staff } from './staff.entity';

@@ -7,8 +7,7 @@ import {
   StudentView,
   UpsertStudentRequest,
 } from '@fidelis/contracts';
-import { UnitOfWork } from '@fidelis/runtime';
-import { AuditTrail } from '../audit/audit-trail';
+import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
 import { NUMBERS_CONFIG, NumbersConfig } from '../config';
 import { DirectoryQueries } from './directory.queries';
 import { studentView } from './directory.views';

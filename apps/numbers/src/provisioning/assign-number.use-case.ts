@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AssignNumberRequest, DomainError, NumberView } from '@fidelis/contracts';
-import { UnitOfWork } from '@fidelis/runtime';
-import { AuditTrail } from '../audit/audit-trail';
+import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
 import { NumberLedger } from './number-ledger';
 import { numberView } from './phone-number.entity';
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeNumberRequest, NumberReleased, NumberView } from '@fidelis/contracts';
 import { logger } from '@fidelis/logging';
-import { UnitOfWork } from '@fidelis/runtime';
-import { AuditTrail } from '../audit/audit-trail';
+import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
 import { NumberLedger } from './number-ledger';
 import { numberView, PhoneNumber } from './phone-number.entity';
 import { TwilioNumbersClient } from './twilio-numbers.client';

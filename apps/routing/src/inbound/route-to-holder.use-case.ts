@@ -10,7 +10,8 @@ import {
 import { NumberHolders } from '../number-holders/number-holders';
 
 /**
- * Step two: the staff member who held the `To` number when the message arrived (or nobody), for
+ * Step two: the staff member who held the `To` number when the message arrived (or nobody), and
+ * since when, for
  * the messages that waited together at once; writes nothing, publishes what it derived.
  */
 @Injectable()
@@ -21,7 +22,7 @@ export class RouteToHolderUseCase {
     events: EventEnvelope<StudentResolvedPayload>[],
     manager: EntityManager,
   ): Promise<Derived[]> {
-    const staffIds = await this.holders.holdersAt(
+    const holdings = await this.holders.holdingsAt(
       events.map(({ payload }) => ({
         phoneNumber: payload.sms.to,
         at: new Date(payload.sms.receivedAt),
@@ -30,7 +31,14 @@ export class RouteToHolderUseCase {
     );
     return events.map((event, index) => {
       const { sms, studentId, candidateStudentIds } = event.payload;
-      const payload = { sms, studentId, candidateStudentIds, staffId: staffIds[index] };
+      const holding = holdings[index];
+      const payload = {
+        sms,
+        studentId,
+        candidateStudentIds,
+        staffId: holding?.staffId ?? null,
+        heldSince: holding?.since.toISOString() ?? null,
+      };
       return { definition: SmsRouted, event: deriveEnvelope(SmsRouted, payload, event) };
     });
   }

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 
+/** Who held a number at some moment, and since when. */
+export interface Holding {
+  staffId: string;
+  since: Date;
+}
+
 /** Who held which of our numbers when, from routing's copy of the assignment history. */
 @Injectable()
 export class NumberHolders {
@@ -16,20 +22,25 @@ export class NumberHolders {
     at: Date,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<string | null> {
-    const [holder] = await this.holdersAt([{ phoneNumber, at }], manager);
-    return holder;
+    const [holding] = await this.holdingsAt([{ phoneNumber, at }], manager);
+    return holding?.staffId ?? null;
   }
 
-  /** `holderAt` for many questions with one statement; the answers in the same order. */
-  async holdersAt(
+  /**
+   * For many questions with one statement, the holder at each moment (as `holderAt`) and since
+   * when they held it; the answers in the same order.
+   */
+  async holdingsAt(
     questions: { phoneNumber: string; at: Date }[],
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<(string | null)[]> {
-    const rows = await manager.query<{ i: string; staff_id: string | null }[]>(
-      `SELECT q.i, h.staff_id
+  ): Promise<(Holding | null)[]> {
+    const rows = await manager.query<
+      { i: string; staff_id: string | null; started_at: Date | null }[]
+    >(
+      `SELECT q.i, h.staff_id, h.started_at
          FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS q(phone_number, at, i)
          LEFT JOIN LATERAL (
-           SELECT a.staff_id
+           SELECT a.staff_id, a.started_at
              FROM routing.number_assignments a
              LEFT JOIN routing.numbers n ON n.number_id = a.number_id
             WHERE a.phone_number = q.phone_number
@@ -46,8 +57,12 @@ export class NumberHolders {
          ) h ON true`,
       [questions.map((q) => q.phoneNumber), questions.map((q) => q.at.toISOString())],
     );
-    const answers: (string | null)[] = questions.map(() => null);
-    for (const row of rows) answers[Number(row.i) - 1] = row.staff_id;
+    const answers: (Holding | null)[] = questions.map(() => null);
+    for (const row of rows) {
+      if (row.staff_id && row.started_at) {
+        answers[Number(row.i) - 1] = { staffId: row.staff_id, since: row.started_at };
+      }
+    }
     return answers;
   }
 }

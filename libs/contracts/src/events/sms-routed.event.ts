@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsISO8601, IsOptional, IsString, ValidateNested } from 'class-validator';
 import { defineEvent } from '../event-definition';
 import { SmsReceivedPayload } from './sms-received.event';
 
@@ -21,6 +21,11 @@ export class SmsRoutedPayload {
   @IsOptional()
   @IsString()
   staffId: string | null;
+
+  /** Since when `staffId` held the number (absent in events routed before it was recorded). */
+  @IsOptional()
+  @IsISO8601()
+  heldSince?: string | null;
 }
 
 export const SmsRouted = defineEvent('routing', 'SmsRouted', 1, SmsRoutedPayload);

@@ -8,6 +8,7 @@ import {
   IsUrl,
   MaxLength,
 } from 'class-validator';
+import { ActorRequest } from '../directory/directory.requests';
 import { defineRequest } from '../request-definition';
 import { BulkProgressView, BulkView, MessageView } from './message-view';
 
@@ -64,6 +65,17 @@ export class MessageIdRequest {
   messageId: string;
 }
 
+/** Staff pick which of the students sharing a phone wrote an ambiguous message. */
+export class AttributeMessageRequest extends ActorRequest {
+  @IsString()
+  @IsNotEmpty()
+  messageId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  studentId: string;
+}
+
 export const SendMessage = defineRequest<SendMessageRequest, MessageView>(
   'messaging',
   'send-message',
@@ -88,4 +100,9 @@ export const GetMessage = defineRequest<MessageIdRequest, MessageView>(
   'messaging',
   'get-message',
   MessageIdRequest,
+);
+export const AttributeMessage = defineRequest<AttributeMessageRequest, MessageView>(
+  'messaging',
+  'attribute-message',
+  AttributeMessageRequest,
 );
