@@ -45,6 +45,8 @@ export interface ApiOptions {
   as?: { staffId: string; role: Role };
   token?: string;
   body?: unknown;
+  /** A body sent as it is, of this media type (instead of `body` as JSON). */
+  raw?: { type: string; text: string };
   headers?: Record<string, string>;
 }
 
@@ -68,9 +70,11 @@ export async function callApi(
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(options.raw ? { 'Content-Type': options.raw.type } : {}),
       ...options.headers,
     },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body:
+      options.raw?.text ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.text();
   let body: unknown = text;

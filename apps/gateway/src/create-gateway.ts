@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, urlencoded } from 'express';
+import { json, NextFunction, Request, Response, Router, text, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import { connectBroker } from '@fidelis/runtime';
 import { GatewayConfig } from './config';
@@ -13,8 +13,10 @@ import { secureAndCompress } from './http/security';
 
 /** Twilio's webhooks are a few kilobytes; anything much larger is not one. */
 const FORM_LIMIT = '64kb';
-/** A 10,000-student import is about 1.5 MB of JSON. */
+/** A 10,000-student import is about 1.5 MB of JSON, and less as CSV. */
 const JSON_LIMIT = '4mb';
+/** The one address that also takes CSV: a roster exported from a spreadsheet. */
+const CSV_IMPORT_PATH = '/students/import';
 
 /**
  * Connections waiting to be accepted. Node's default (511) overflows when webhooks arrive in a
@@ -49,8 +51,16 @@ export async function createGateway(config: GatewayConfig): Promise<INestApplica
   });
   app.useLogger(app.get(Logger));
   secureAndCompress(app);
-  // Each part of the gateway parses the one media type it speaks (before Nest's routes run).
-  app.use('/api', acceptOnly('application/json'), json({ limit: JSON_LIMIT }));
+  // Each part of the gateway parses the media types it speaks (before Nest's routes run).
+  const jsonBody = Router().use(acceptOnly('application/json'), json({ limit: JSON_LIMIT }));
+  const jsonOrCsvBody = Router().use(
+    acceptOnly('application/json', 'text/csv'),
+    json({ limit: JSON_LIMIT }),
+    text({ type: 'text/csv', limit: JSON_LIMIT }),
+  );
+  app.use('/api', (request: Request, response: Response, next: NextFunction) =>
+    (request.path === CSV_IMPORT_PATH ? jsonOrCsvBody : jsonBody)(request, response, next),
+  );
   app.use(
     '/webhooks',
     acceptOnly('application/x-www-form-urlencoded'),

@@ -329,6 +329,132 @@ describe('student import', () => {
   });
 });
 
+describe('student import from a CSV file', () => {
+  const importCsv = (text: string, query = '', as: { staffId: string; role: Role } = admin) =>
+    system.api('POST', `/api/students/import${query}`, { as, raw: { type: 'text/csv', text } });
+  const HEADER = 'id,name,email,smsPhone,timezone';
+
+  it('reads RFC 4180: quoted commas, quotes and line breaks, CRLF or LF, a BOM, blank lines', async () => {
+    const prefix = id('csv');
+    const csv =
+      `\uFEFF${HEADER}\r\n` +
+      `${prefix}-1,"Hopper, Grace",grace@example.edu,${phone(201)},America/New_York\r\n` +
+      `${prefix}-2,"Ada ""The Countess"" Lovelace",,,\n` +
+      '\n' +
+      `${prefix}-3,"Two\nLines",,"${phone(203)}",\n`;
+
+    const response = await importCsv(csv);
+
+    expect(response).toMatchObject({ status: 200, body: { imported: 3 } });
+    const student = async (n: number) =>
+      (await system.api('GET', `/api/students/${prefix}-${n}`, { as: admin })).body;
+    expect(await student(1)).toMatchObject({
+      name: 'Hopper, Grace',
+      email: 'grace@example.edu',
+      smsPhone: phone(201),
+      timezone: 'America/New_York',
+    });
+    expect(await student(2)).toMatchObject({
+      name: 'Ada "The Countess" Lovelace',
+      email: null,
+      smsPhone: null,
+    });
+    expect(await student(3)).toMatchObject({ name: 'Two\nLines', smsPhone: phone(203) });
+  });
+
+  it('takes the columns in any order, only id and name required', async () => {
+    const prefix = id('csv');
+    const response = await importCsv(`name,id\nZed,${prefix}-1\n`);
+    expect(response).toMatchObject({ status: 200, body: { imported: 1 } });
+  });
+
+  it('refuses a file with a bad row, naming each bad row and its line, and imports nothing', async () => {
+    const prefix = id('csv');
+    const csv =
+      `${HEADER}\n` +
+      `${prefix}-1,Fine Student,,${phone(211)},\n` +
+      `${prefix}-2,"Note\nacross lines",,,\n` +
+      `${prefix}-3,Bad Phone,,not-a-phone,\n` +
+      `${prefix}-4,,,,\n`;
+
+    const response = await importCsv(csv);
+
+    expect(response.status).toBe(400);
+    expect(response.body.message).toBe('2 of 4 rows are invalid; nothing was imported');
+    expect(response.body.details.rows).toEqual([
+      { index: 2, line: 5, id: `${prefix}-3`, problems: [expect.stringContaining('smsPhone')] },
+      { index: 3, line: 6, id: `${prefix}-4`, problems: [expect.stringContaining('name')] },
+    ]);
+    const first = await system.api('GET', `/api/students/${prefix}-1`, { as: admin });
+    expect(first.status).toBe(404);
+  });
+
+  it('previews a file with dryRun: checks every row, shows the first as stored, imports nothing', async () => {
+    const prefix = id('csv');
+    const lines = Array.from(
+      { length: 12 },
+      (_, n) => `${prefix}-${n},Student ${n},,(646) 555-01${10 + n},`,
+    );
+
+    const response = await importCsv(`${HEADER}\n${lines.join('\n')}\n`, '?dryRun=true');
+
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ imported: 0, checked: 12 });
+    expect(response.body.sample).toHaveLength(10);
+    expect(response.body.sample[0]).toEqual({
+      id: `${prefix}-0`,
+      name: 'Student 0',
+      email: null,
+      smsPhone: '+16465550110',
+      timezone: null,
+    });
+    expect((await system.api('GET', `/api/students/${prefix}-0`, { as: admin })).status).toBe(404);
+    const badPreview = await importCsv(`${HEADER}\n${prefix}-x,X,,nope,\n`, '?dryRun=true');
+    expect(badPreview.status).toBe(400);
+    expect(badPreview.body.details.rows).toEqual([
+      expect.objectContaining({ index: 0, line: 2, id: `${prefix}-x` }),
+    ]);
+  });
+
+  it('refuses a file it cannot read, saying why, and imports nothing', async () => {
+    const prefix = id('csv');
+    const cases: [string, string][] = [
+      [`${HEADER}\n${prefix}-1,"Unclosed,,,\n`, 'not a readable CSV: Quote Not Closed'],
+      [`${HEADER}\n${prefix}-1,Too,Many,,,,\n`, 'not a readable CSV: Invalid Record Length'],
+      [`id,name,grade\n${prefix}-1,A,9\n`, 'unknown column "grade"'],
+      [`id,email\n${prefix}-1,a@example.edu\n`, 'no "name" column'],
+      [`${HEADER}\n`, 'the file has no students'],
+      ['', 'the file has no students'],
+    ];
+    for (const [csv, reason] of cases) {
+      const response = await importCsv(csv);
+      expect({ csv, status: response.status, message: response.body.message }).toEqual({
+        csv,
+        status: 400,
+        message: expect.stringContaining(reason),
+      });
+    }
+    expect((await system.api('GET', `/api/students/${prefix}-1`, { as: admin })).status).toBe(404);
+  });
+
+  it('refuses other media types (415), a coach (403), and a bad dryRun (400)', async () => {
+    const csv = `${HEADER}\n${id('csv')},A,,,\n`;
+    const xml = await system.api('POST', '/api/students/import', {
+      as: admin,
+      raw: { type: 'application/xml', text: '<students/>' },
+    });
+    expect(xml.status).toBe(415);
+    expect(xml.body.message).toBe('send application/json or text/csv');
+    const elsewhere = await system.api('PUT', `/api/students/${id('s')}`, {
+      as: admin,
+      raw: { type: 'text/csv', text: 'name\nA\n' },
+    });
+    expect(elsewhere.status).toBe(415);
+    expect((await importCsv(csv, '', { staffId: id('coach'), role: 'coach' })).status).toBe(403);
+    expect((await importCsv(csv, '?dryRun=perhaps')).status).toBe(400);
+  });
+});
+
 describe('audit', () => {
   it('records who changed what and when, with before and after, for admins', async () => {
     const studentId = id('audited');

@@ -4,16 +4,26 @@ import {
   Get,
   HttpCode,
   Param,
+  ParseBoolPipe,
   ParseIntPipe,
   Post,
   Put,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import { firstValueFrom, forkJoin } from 'rxjs';
 import {
+  DomainError,
   GetStaff,
   GetStudent,
+  ImportResult,
   ImportStudents,
   ListStaff,
   MANAGER_ROLES,
@@ -25,6 +35,7 @@ import {
 import { BrokerClient } from '@fidelis/runtime';
 import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
 import { StaffBody, StudentBody, StudentRow } from './directory.dto';
+import { parseStudentsCsv } from './students-csv';
 
 /** Staff and students, upserted by the platform that owns them; read by the dashboard. */
 @ApiTags('Directory')
@@ -69,17 +80,34 @@ export class DirectoryController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({
-    summary: 'Import up to 10,000 students, all-or-nothing (admin)',
+    summary: 'Import up to 10,000 students, all-or-nothing (admin), as JSON or CSV',
     description:
-      'One bad row rejects the import: 400 with `details.rows` = [{ index, id, problems }].',
+      'A JSON array of students, or `text/csv` with a header row naming the columns ' +
+      '`id,name,email,smsPhone,timezone` (RFC 4180; CRLF or LF). One bad row rejects the ' +
+      'import: 400 with `details.rows` = [{ index, id, problems }] (and `line`, the line of the ' +
+      'CSV file the row starts on). `dryRun=true` checks every row and imports nothing: ' +
+      '`{ imported: 0, checked, sample }`, `sample` being the first rows as they will be stored.',
   })
+  @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ type: [StudentRow] })
-  importStudents(@CurrentCaller() caller: Caller, @Body() rows: unknown) {
-    return this.services.send(
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
+  async importStudents(
+    @CurrentCaller() caller: Caller,
+    // JSON arrives parsed; CSV (the only other type this address takes) as its text.
+    @Body() body: unknown,
+    @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun?: boolean,
+  ): Promise<ImportResult> {
+    const csv = typeof body === 'string' ? parseStudentsCsv(body) : null;
+    const import$ = this.services.send(
       ImportStudents,
-      { actorId: caller.staffId, rowsJson: JSON.stringify(rows) },
+      { actorId: caller.staffId, rowsJson: JSON.stringify(csv ? csv.rows : body), dryRun },
       60_000,
     );
+    try {
+      return await firstValueFrom(import$);
+    } catch (error) {
+      throw csv ? withCsvLines(error, csv.lines) : error;
+    }
   }
 
   @Get('students')
@@ -112,4 +140,14 @@ export class DirectoryController {
     );
     return { ...staff, number };
   }
+}
+
+/** Each bad row of a CSV import also names the line of the file it starts on. */
+function withCsvLines(error: unknown, lines: number[]): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const { rows } = (error.details ?? {}) as { rows?: { index: number }[] };
+  if (!Array.isArray(rows)) return error;
+  return new DomainError(error.code, error.message, {
+    rows: rows.map((row) => ({ ...row, line: lines[row.index] })),
+  });
 }

@@ -3,7 +3,9 @@ import { Outbox } from '@fidelis/broker';
 import {
   createEnvelope,
   DomainError,
+  ImportResult,
   ImportStudentsRequest,
+  IMPORT_SAMPLE_ROWS,
   MAX_IMPORT_ROWS,
   StudentUpserted,
 } from '@fidelis/contracts';
@@ -32,9 +34,15 @@ export class ImportStudentsUseCase {
     private readonly audit: AuditTrail,
   ) {}
 
-  async execute(request: ImportStudentsRequest): Promise<{ imported: number }> {
+  async execute(request: ImportStudentsRequest): Promise<ImportResult> {
     const rows = parseRows(request.rowsJson);
     const students = this.checkRows(rows);
+    if (request.dryRun) {
+      const sample = students
+        .slice(0, IMPORT_SAMPLE_ROWS)
+        .map(({ studentId, ...student }) => ({ id: studentId, ...student }));
+      return { imported: 0, checked: students.length, sample };
+    }
 
     await this.unitOfWork.run(async (manager) => {
       // Each row's version is read as its lock is taken (a new row's when it is inserted).

@@ -1,4 +1,5 @@
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -114,7 +115,22 @@ export class SearchStudentsRequest {
 export class ImportStudentsRequest extends ActorRequest {
   @IsString()
   rowsJson: string;
+
+  /** Checks every row and imports nothing (the console's preview). */
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
 }
+
+/** An import's answer; a dry run also says how many rows would go in, and the first few as stored. */
+export interface ImportResult {
+  imported: number;
+  checked?: number;
+  sample?: StudentInput[];
+}
+
+/** How many rows a dry run shows as they will be stored. */
+export const IMPORT_SAMPLE_ROWS = 10;
 
 export const MAX_IMPORT_ROWS = 10_000;
 
@@ -147,7 +163,7 @@ export const SearchStudents = defineRequest<
   SearchStudentsRequest,
   { items: StudentView[]; nextBefore: string | null }
 >('numbers', 'search-students', SearchStudentsRequest);
-export const ImportStudents = defineRequest<ImportStudentsRequest, { imported: number }>(
+export const ImportStudents = defineRequest<ImportStudentsRequest, ImportResult>(
   'numbers',
   'import-students',
   ImportStudentsRequest,
