@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role, ROLES } from '@fidelis/contracts';
+import { parse } from 'csv-parse/sync';
 import { eventually } from '../../../test/support/eventually';
 import { startSystem, TestSystem } from '../../../test/support/system';
+import { tokenFor } from '../../../test/support/tokens';
 
 const id = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 const run = randomBytes(3).toString('hex');
@@ -505,6 +507,71 @@ describe('audit', () => {
       expect(response.body.items).toHaveLength(1);
       expect(response.body.items[0].after.count).toBe(2);
     });
+  });
+
+  it('bounds the trail by until, and downloads what the filters match as CSV, audited', async () => {
+    const name = id('csv "quoted", name');
+    const since = new Date().toISOString();
+    const staffId = id('audited');
+    await system.api('PUT', `/api/staff/${staffId}`, {
+      as: admin,
+      body: { name, email: `${staffId}@example.edu`, role: 'coach' },
+    });
+    const entry = await eventually(async () => {
+      const response = await system.api('GET', `/api/audit?action=staff.upserted&since=${since}`, {
+        as: admin,
+      });
+      expect(response.body.items).toHaveLength(1);
+      return response.body.items[0] as { at: string; targetId: string };
+    });
+    const at = Date.parse(entry.at);
+    const until = (time: number) =>
+      system.api(
+        'GET',
+        `/api/audit?action=staff.upserted&since=${since}&until=${new Date(time).toISOString()}`,
+        { as: admin },
+      );
+    expect((await until(at)).body.items).toEqual([]);
+    expect((await until(at + 1)).body.items).toHaveLength(1);
+
+    const download = await fetch(
+      `${system.url}/api/audit.csv?action=staff.upserted&since=${encodeURIComponent(since)}`,
+      { headers: { Authorization: `Bearer ${tokenFor(admin.staffId, admin.role)}` } },
+    );
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(download.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="audit-.*\.csv"$/,
+    );
+    const rows = parse<Record<string, string>>(await download.text(), { columns: true });
+    expect(rows).toEqual([
+      {
+        at: entry.at,
+        actor: admin.staffId,
+        action: 'staff.upserted',
+        targetType: 'staff',
+        targetId: staffId,
+        before: '',
+        after: expect.stringContaining(JSON.stringify(name).slice(1, -1)),
+      },
+    ]);
+    expect(JSON.parse(rows[0].after)).toMatchObject({ name });
+
+    const exported = await system.api('GET', `/api/audit?action=audit.exported&since=${since}`, {
+      as: admin,
+    });
+    expect(exported.body.items).toEqual([
+      expect.objectContaining({
+        actorId: admin.staffId,
+        after: { action: 'staff.upserted', actor: null, since, until: null },
+      }),
+    ]);
+    const coach = await system.api('GET', '/api/audit.csv', {
+      as: { staffId: id('c'), role: 'coach' },
+    });
+    expect(coach.status).toBe(403);
+    const badFilter = await system.api('GET', '/api/audit.csv?until=soon', { as: admin });
+    expect(badFilter.status).toBe(400);
   });
 
   it('refuses a malformed filter with 400', async () => {

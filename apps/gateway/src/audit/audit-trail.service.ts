@@ -1,7 +1,9 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  AuditRecorded,
   AuditRecordedPayload,
+  createEnvelope,
   decodeCursor,
   encodeCursor,
   EventEnvelope,
@@ -12,6 +14,7 @@ export interface AuditQuery {
   actor?: string;
   action?: string;
   since?: Date;
+  until?: Date;
   before?: string;
   limit: number;
 }
@@ -20,6 +23,12 @@ export interface AuditQuery {
 @Injectable()
 export class AuditTrailService {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Records a change the gateway itself makes (an export of the trail, say). */
+  record(entry: Omit<AuditRecordedPayload, 'at'>): Promise<void> {
+    const payload = { ...entry, at: new Date().toISOString() };
+    return this.store(createEnvelope(AuditRecorded, payload), this.dataSource.manager);
+  }
 
   /** Keeps an entry once: its event id is unique. */
   async store(event: EventEnvelope<AuditRecordedPayload>, manager: EntityManager): Promise<void> {
@@ -52,6 +61,7 @@ export class AuditTrailService {
     if (query.actor) builder.andWhere('entry.actorId = :actor', { actor: query.actor });
     if (query.action) builder.andWhere('entry.action = :action', { action: query.action });
     if (query.since) builder.andWhere('entry.at >= :since', { since: query.since });
+    if (query.until) builder.andWhere('entry.at < :until', { until: query.until });
     if (query.before) {
       const cursor = decodeCursor(query.before, 2);
       if (!cursor) throw new BadRequestException('before must be a cursor this list gave out');
