@@ -293,3 +293,52 @@ it('marks the words that matched a search, and bounds the tab by dates', async (
   const badAttention = await system.api('GET', '/api/sms?attention=maybe', { as: admin });
   expect(badAttention.status).toBe(400);
 });
+
+it('audits who sent what: an entry per message, one per bulk', async () => {
+  const since = new Date().toISOString();
+  const [one, two] = [
+    await putStudent('Ola Student', phone(8)),
+    await putStudent('Pia Student', phone(9)),
+  ];
+  await copiesKnow([one, two], [{ numberId: carlaNumber.id, staffId: carla.staffId }]);
+
+  const single = await system.api('POST', '/api/messages', {
+    as: carla,
+    body: { studentId: one, body: 'See you at 5' },
+  });
+  const bulk = await system.api('POST', '/api/messages/bulk', {
+    as: carla,
+    body: { studentIds: [one, two], body: 'Hi {{firstName}}, class moves to 6pm.' },
+  });
+  expect([single.status, bulk.status]).toEqual([202, 202]);
+
+  const entries = await eventually(async () => {
+    const audit = await system.api('GET', `/api/audit?actor=${carla.staffId}&since=${since}`, {
+      as: admin,
+    });
+    expect(audit.body.items).toHaveLength(2);
+    return audit.body.items;
+  });
+  expect(entries).toEqual([
+    expect.objectContaining({
+      action: 'bulk.sent',
+      targetId: bulk.body.bulkId,
+      after: {
+        from: carlaNumber.phoneNumber,
+        recipients: 2,
+        body: 'Hi {{firstName}}, class moves to 6pm.',
+      },
+    }),
+    expect.objectContaining({
+      action: 'message.sent',
+      targetType: 'student',
+      targetId: one,
+      after: {
+        messageId: single.body.id,
+        from: carlaNumber.phoneNumber,
+        to: phone(8),
+        segments: 1,
+      },
+    }),
+  ]);
+});

@@ -9,7 +9,7 @@ import {
   SendBulkRequest,
 } from '@fidelis/contracts';
 import { currentCorrelation } from '@fidelis/logging';
-import { UnitOfWork } from '@fidelis/runtime';
+import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
 import { personalize, smsSize } from '@fidelis/sms';
 import { FallbackMailer } from '../fallback/fallback-mailer';
 import { MessageRow } from '../messages/message-row';
@@ -46,6 +46,7 @@ export class SendBulkUseCase {
     private readonly queue: SendQueue,
     private readonly worker: SendWorker,
     private readonly mailer: FallbackMailer,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(request: SendBulkRequest): Promise<BulkView> {
@@ -163,6 +164,14 @@ export class SendBulkUseCase {
         ],
       );
       await this.queue.enqueue(manager, from, PRIORITY.bulk, { bulkId });
+      // One entry for the whole bulk: who sent what to how many (the messages name each student).
+      await this.audit.record(manager, {
+        actorId: request.senderId,
+        action: 'bulk.sent',
+        targetType: 'bulk',
+        targetId: bulkId,
+        after: { from, recipients: studentIds.length, body: request.body },
+      });
       // Those who cannot get SMS are counted in the bulk's progress (failed, fallback); each one
       // going by email is announced when its mail goes. 10,000 events here would cost the answer
       // its second.

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError, MessageView, SendMessageRequest } from '@fidelis/contracts';
 import { currentCorrelation } from '@fidelis/logging';
-import { UnitOfWork } from '@fidelis/runtime';
+import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
 import { smsSize } from '@fidelis/sms';
 import { Student } from '../directory/student.entity';
 import { FallbackMailer } from '../fallback/fallback-mailer';
@@ -33,6 +33,7 @@ export class SendMessageUseCase {
     private readonly store: MessageStore,
     private readonly worker: SendWorker,
     private readonly mailer: FallbackMailer,
+    private readonly audit: AuditTrail,
   ) {}
 
   async execute(request: SendMessageRequest): Promise<MessageView> {
@@ -94,6 +95,13 @@ export class SendMessageUseCase {
       } else {
         await this.queue.enqueue(manager, from, PRIORITY.oneToOne, { messageId: created.id });
       }
+      await this.audit.record(manager, {
+        actorId: request.senderId,
+        action: 'message.sent',
+        targetType: 'student',
+        targetId: student.studentId,
+        after: { messageId: created.id, from, to: student.smsPhone, segments: size.segments },
+      });
       return this.store.find(manager, created.id);
     });
     if (noSms) this.mailer.wake();
