@@ -38,6 +38,8 @@ export const STATUS_WORDS: Record<MessageView['status'], string> = {
   received: 'Received',
   unroutable: 'Not routed to anyone',
   undeliverable: 'No SMS phone',
+  scheduled: 'Scheduled',
+  canceled: 'Canceled',
 };
 
 /** The message's state in plain words, with the email that carried it when SMS could not. */

@@ -11,6 +11,8 @@ const row = (overrides: Partial<GlobalSmsRow> = {}): GlobalSmsRow => ({
   ...message(),
   studentName: 'Maya Lopez',
   staffName: 'Casey Coach',
+  attention: null,
+  matches: [],
   ...overrides,
 });
 
