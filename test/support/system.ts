@@ -157,6 +157,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     TWILIO_AUTH_TOKEN: emulator.emulator.authToken,
     TWILIO_API_BASE_URL: emulator.url,
     LOG_LEVEL: process.env.LOG_LEVEL,
+    QUIET_HOURS: process.env.QUIET_HOURS,
     DASHBOARD_DIR: TEST_DASHBOARD_DIR,
     ...options.env,
   };

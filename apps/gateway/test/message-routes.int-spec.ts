@@ -327,6 +327,8 @@ it('audits who sent what: an entry per message, one per bulk', async () => {
         from: carlaNumber.phoneNumber,
         recipients: 2,
         body: 'Hi {{firstName}}, class moves to 6pm.',
+        scheduled: 0,
+        sendAt: null,
       },
     }),
     expect.objectContaining({
@@ -338,6 +340,7 @@ it('audits who sent what: an entry per message, one per bulk', async () => {
         from: carlaNumber.phoneNumber,
         to: phone(8),
         segments: 1,
+        sendAt: null,
       },
     }),
   ]);

@@ -4,6 +4,7 @@ import {
   loadConfig,
   mailEnvironment,
   publicBaseUrl,
+  quietHoursEnvironment,
   twilioEnvironment,
 } from '@fidelis/config';
 import { EMULATOR_ACCOUNT_SID, EMULATOR_AUTH_TOKEN } from '@fidelis/twilio';
@@ -13,6 +14,7 @@ export const messagingEnvironment = commonEnvironment
   .merge(twilioEnvironment)
   .merge(gatewayAddressEnvironment)
   .merge(mailEnvironment)
+  .merge(quietHoursEnvironment)
   .extend({
     /** Outbound messages per second per Twilio number, shared by every messaging instance. */
     SEND_RATE_PER_NUMBER: z.coerce

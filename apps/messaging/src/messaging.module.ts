@@ -8,6 +8,9 @@ import { Student } from './directory/student.entity';
 import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
 import { UpsertStudentUseCase } from './directory/upsert-student.use-case';
 import { FallbackMailer, MAIL_CLIENT } from './fallback/fallback-mailer';
+import { QuietHours } from './sending/quiet-hours';
+import { ScheduledMessagesQueries } from './sending/scheduled-messages.queries';
+import { ScheduledSends } from './sending/scheduled-sends';
 import { StoreInboundSmsUseCase } from './inbound/store-inbound-sms.use-case';
 import { AttributeMessageUseCase } from './messages/attribute-message.use-case';
 import { GetMessageUseCase } from './messages/get-message.use-case';
@@ -22,6 +25,7 @@ import { MessagingDirectoryCopy1764240000600 } from './migrations/1764240000600-
 import { Outbound1764240000700 } from './migrations/1764240000700-outbound';
 import { PacingAnswers1764240001000 } from './migrations/1764240001000-pacing-answers';
 import { Routes1764240001100 } from './migrations/1764240001100-routes';
+import { ScheduledSends1764240001200 } from './migrations/1764240001200-scheduled-sends';
 import { NumberHolders } from './number-holders/number-holders';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
@@ -59,6 +63,7 @@ export class MessagingModule {
             UnattributedRepliesIndex1764240000900,
             PacingAnswers1764240001000,
             Routes1764240001100,
+            ScheduledSends1764240001200,
           ],
         }),
       ],
@@ -86,6 +91,9 @@ export class MessagingModule {
         TwilioSmsClient,
         SendWorker,
         FallbackMailer,
+        QuietHours,
+        ScheduledSends,
+        ScheduledMessagesQueries,
         SendMessageUseCase,
         SendBulkUseCase,
         BulkProgressUseCase,

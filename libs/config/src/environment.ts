@@ -66,3 +66,57 @@ export const mailEnvironment = z.object({
   SMTP_URL: z.preprocess(unsetWhenEmpty, url(['smtp:', 'smtps:']).optional()),
   MAIL_FROM: z.string().min(1, 'must not be empty').default('Fidelis SMS <no-reply@localhost>'),
 });
+
+/** A quiet window of the day, in minutes after midnight (it may cross midnight: 21:00–08:00). */
+export interface QuietWindow {
+  startMinute: number;
+  endMinute: number;
+}
+
+const CLOCK_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const minuteOf = (time: string) => {
+  const [, hours, minutes] = CLOCK_TIME.exec(time) ?? [];
+  return Number(hours) * 60 + Number(minutes);
+};
+
+/**
+ * When no SMS may reach a student, in the student's own time zone (`timezone`, else
+ * DEFAULT_TIMEZONE). `QUIET_HOURS=off` lets texts go at any hour.
+ */
+export const quietHoursEnvironment = z.object({
+  DEFAULT_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as America/New_York' })
+    .default('America/New_York'),
+  QUIET_HOURS: z
+    .string()
+    .refine(
+      (value) => {
+        if (value === 'off') return true;
+        const [start, end, ...rest] = value.split('-');
+        return (
+          rest.length === 0 &&
+          CLOCK_TIME.test(start ?? '') &&
+          CLOCK_TIME.test(end ?? '') &&
+          start !== end
+        );
+      },
+      { message: 'must be two different times of day, HH:MM-HH:MM (e.g. 21:00-08:00), or off' },
+    )
+    .default('21:00-08:00')
+    .transform((value): QuietWindow | null => {
+      if (value === 'off') return null;
+      const [start, end] = value.split('-');
+      return { startMinute: minuteOf(start), endMinute: minuteOf(end) };
+    }),
+});
+
+/** An IANA time zone this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -18,6 +18,7 @@ export function httpStatusOf(code: ErrorCode): HttpStatus {
     case 'NUMBER_RELEASED':
     case 'SENDER_HAS_NO_NUMBER':
     case 'MESSAGE_NOT_AMBIGUOUS':
+    case 'MESSAGE_ALREADY_SENT':
       return HttpStatus.CONFLICT;
     case 'TWILIO_REJECTED':
     case 'TWILIO_UNREACHABLE':

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiHeader,
@@ -13,12 +13,15 @@ import {
   AttributeMessage,
   BulkProgressView,
   BulkView,
+  CancelMessage,
   GetBulkProgress,
   GetBulkUndelivered,
   GetMessage,
   MANAGER_ROLES,
   MAX_BULK_RECIPIENTS,
   MessageView,
+  ScheduledMessages,
+  ScheduledMessageView,
   SendBulk,
   SendMessage,
 } from '@fidelis/contracts';
@@ -37,6 +40,13 @@ const DIRECTORY_UNAVAILABLE = {
 
 // Shapes for the API description; the messaging service validates every field.
 
+const SEND_AT = {
+  format: 'date-time',
+  description:
+    'When to send (ISO 8601, in the future): the message is `scheduled` until then. Without ' +
+    'it, a message to a student in their quiet hours is scheduled for the end of them.',
+};
+
 export class SendMessageBody {
   @ApiProperty()
   studentId: string;
@@ -46,6 +56,9 @@ export class SendMessageBody {
 
   @ApiPropertyOptional({ type: [String], description: 'MMS media URLs' })
   mediaUrls?: string[];
+
+  @ApiPropertyOptional(SEND_AT)
+  sendAt?: string;
 }
 
 export class SendBulkBody {
@@ -57,6 +70,9 @@ export class SendBulkBody {
     example: 'Hi {{firstName}}, class moves to 6pm today.',
   })
   body: string;
+
+  @ApiPropertyOptional(SEND_AT)
+  sendAt?: string;
 }
 
 export class AttributeMessageBody {
@@ -103,6 +119,7 @@ export class MessagesController {
       body: body?.body,
       mediaUrls: body?.mediaUrls,
       idempotencyKey: idempotencyKey || undefined,
+      sendAt: body?.sendAt,
     });
   }
 
@@ -127,6 +144,7 @@ export class MessagesController {
         studentIds: body?.studentIds,
         body: body?.body,
         idempotencyKey: idempotencyKey || undefined,
+        sendAt: body?.sendAt,
       },
       BULK_REQUEST_TIMEOUT_MS,
     );
@@ -156,6 +174,30 @@ export class MessagesController {
   @ApiResponse({ status: 404, description: 'Unknown bulk send' })
   bulkUndelivered(@Param('bulkId') bulkId: string): Observable<MessageView[]> {
     return this.services.send(GetBulkUndelivered, { bulkId });
+  }
+
+  @Get('scheduled')
+  @ApiOperation({
+    summary: 'Your scheduled messages, soonest first (each with `sendAt` and `studentName`)',
+  })
+  scheduled(@CurrentCaller() caller: Caller): Observable<ScheduledMessageView[]> {
+    return this.services.send(ScheduledMessages, { staffId: caller.staffId });
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: "Cancel a scheduled message (yours; an admin: anyone's) before it goes",
+    description: 'Audited as `message.canceled`. Canceling a canceled message again is a no-op.',
+  })
+  @ApiResponse({ status: 200, description: 'The message, now `canceled`' })
+  @ApiResponse({ status: 404, description: 'No such message of yours' })
+  @ApiResponse({ status: 409, description: 'It has already gone' })
+  cancel(@CurrentCaller() caller: Caller, @Param('id') messageId: string): Observable<MessageView> {
+    return this.services.send(CancelMessage, {
+      actorId: caller.staffId,
+      actorIsAdmin: caller.role === 'admin',
+      messageId,
+    });
   }
 
   @Get(':id')

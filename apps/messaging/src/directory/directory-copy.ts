@@ -16,15 +16,16 @@ export class DirectoryCopy {
     // Only rows that are new or newer are written (an up-to-date copy takes no row locks), and in
     // the order of their ids.
     await manager.query(
-      `INSERT INTO messaging.students (student_id, name, email, sms_phone, updated_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
-                AS r (student_id, name, email, sms_phone, updated_at)
+      `INSERT INTO messaging.students (student_id, name, email, sms_phone, timezone, updated_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[],
+                            $5::timestamptz[])
+                AS r (student_id, name, email, sms_phone, timezone, updated_at)
         WHERE NOT EXISTS (SELECT 1 FROM messaging.students s
                            WHERE s.student_id = r.student_id AND s.updated_at >= r.updated_at)
         ORDER BY r.student_id
        ON CONFLICT (student_id) DO UPDATE
          SET name = EXCLUDED.name, email = EXCLUDED.email, sms_phone = EXCLUDED.sms_phone,
-             updated_at = EXCLUDED.updated_at
+             timezone = EXCLUDED.timezone, updated_at = EXCLUDED.updated_at
          WHERE students.updated_at < EXCLUDED.updated_at`,
       [
         students.map((student) => student.studentId),
@@ -32,6 +33,7 @@ export class DirectoryCopy {
         students.map((student) => student.email ?? null),
         students.map((student) => student.smsPhone ?? null),
         students.map((student) => student.updatedAt),
+        students.map((student) => student.timezone ?? null),
       ],
     );
   }

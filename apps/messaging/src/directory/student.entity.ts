@@ -16,6 +16,10 @@ export class Student {
   @Column({ type: 'text', nullable: true })
   smsPhone: string | null;
 
+  /** IANA time zone, for quiet hours (null: DEFAULT_TIMEZONE). */
+  @Column({ type: 'text', nullable: true })
+  timezone: string | null;
+
   /** The `occurredAt` of the event this version of the row comes from. */
   @Column({ type: 'timestamptz' })
   updatedAt: Date;

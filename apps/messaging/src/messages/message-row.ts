@@ -23,6 +23,7 @@ export interface MessageRow {
   segments: number;
   encoding: 'GSM-7' | 'UCS-2';
   bulk_id: string | null;
+  send_at: Date | null;
   route: RouteView | null;
   created_at: Date;
   updated_at: Date;
@@ -45,6 +46,7 @@ export function toMessageView(row: MessageRow): MessageView {
     segments: row.segments,
     encoding: row.encoding,
     bulkId: row.bulk_id,
+    sendAt: row.send_at?.toISOString() ?? null,
     route: row.route,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

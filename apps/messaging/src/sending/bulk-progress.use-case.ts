@@ -14,12 +14,14 @@ export class BulkProgressUseCase {
           (Omit<BulkProgressView, 'bulkId' | 'done'> & { waiting: number })[]
         >(
           `SELECT b.total,
-                  count(*) FILTER (WHERE m.status IN ('queued', 'accepted', 'scheduled', 'sending'))::int AS queued,
+                  count(*) FILTER (WHERE m.status IN ('queued', 'accepted', 'sending'))::int AS queued,
                   count(*) FILTER (WHERE m.status = 'sent')::int AS sent,
                   count(*) FILTER (WHERE m.status = 'delivered')::int AS delivered,
                   count(*) FILTER (WHERE m.status IN ('failed', 'undelivered', 'undeliverable'))::int AS failed,
                   count(*) FILTER (WHERE m.fallback IS NOT NULL)::int AS fallback,
+                  count(*) FILTER (WHERE m.status = 'scheduled')::int AS scheduled,
                   (SELECT count(*) FROM messaging.send_jobs j WHERE j.bulk_id = b.id)::int
+                    + count(*) FILTER (WHERE m.status = 'scheduled')::int
                     + count(*) FILTER (WHERE (m.fallback->>'status') = 'pending')::int AS waiting
              FROM messaging.bulks b
              LEFT JOIN messaging.messages m ON m.bulk_id = b.id

@@ -16,6 +16,7 @@ import { MessageRow } from '../messages/message-row';
 import { NumberHolders } from '../number-holders/number-holders';
 import { assertSendableBody } from './message-body';
 import { refusal, SendContext } from './send-context';
+import { QuietHours, requestedSendAt } from './quiet-hours';
 import { PRIORITY, SendQueue } from './send-queue';
 import { SendWorker } from './send-worker';
 
@@ -24,6 +25,7 @@ interface Recipient {
   name: string;
   email: string | null;
   sms_phone: string | null;
+  timezone: string | null;
   opted_out: boolean;
 }
 
@@ -35,6 +37,9 @@ const NAMED_UNKNOWN = 100;
  * and its place in the send queue are written with a handful of statements, so the answer comes
  * at once; the send worker does the rest at the number's pace, behind any one-to-one message.
  * Students without SMS (no phone, opted out) go by email. All the students must be known.
+ * Students in their quiet hours are scheduled for the end of them (`scheduled`, with `send_at`);
+ * with `sendAt`, every message waits for it (and for the end of its student's quiet hours), and
+ * is checked again when it goes (ScheduledSends).
  */
 @Injectable()
 export class SendBulkUseCase {
@@ -47,12 +52,14 @@ export class SendBulkUseCase {
     private readonly worker: SendWorker,
     private readonly mailer: FallbackMailer,
     private readonly audit: AuditTrail,
+    private readonly quietHours: QuietHours,
   ) {}
 
   async execute(request: SendBulkRequest): Promise<BulkView> {
     assertSendableBody(request.body);
     const earlier = await this.byKey(request);
     if (earlier) return earlier;
+    const requested = requestedSendAt(request.sendAt, new Date());
 
     const studentIds = [...new Set(request.studentIds)];
     const freshness = await this.context.refresh(request.senderId, studentIds);
@@ -65,7 +72,7 @@ export class SendBulkUseCase {
     }
     const from = number.phoneNumber;
     const recipients = await this.dataSource.query<Recipient[]>(
-      `SELECT s.student_id, s.name, s.email, s.sms_phone,
+      `SELECT s.student_id, s.name, s.email, s.sms_phone, s.timezone,
               (o.student_phone IS NOT NULL) AS opted_out
          FROM unnest($1::text[]) WITH ORDINALITY AS wanted (student_id, position)
          JOIN messaging.students s USING (student_id)
@@ -99,11 +106,21 @@ export class SendBulkUseCase {
         : recipient.opted_out
           ? 'opted-out'
           : null;
+      const sendAt = noSms
+        ? requested
+        : this.quietHours.sendAt(requested ?? now, recipient.timezone);
+      const scheduled = sendAt !== null && sendAt > now;
       const fallback: FallbackView | null =
-        noSms && recipient.email
+        noSms && recipient.email && !scheduled
           ? { channel: 'email', to: recipient.email, status: 'pending', at: now.toISOString() }
           : null;
-      const status: MessageStatus = !noSms ? 'queued' : fallback ? 'failed' : 'undeliverable';
+      const status: MessageStatus = scheduled
+        ? 'scheduled'
+        : !noSms
+          ? 'queued'
+          : fallback
+            ? 'failed'
+            : 'undeliverable';
       return {
         id: randomUUID(),
         direction: 'outbound' as const,
@@ -115,11 +132,12 @@ export class SendBulkUseCase {
         media: [],
         status,
         twilio_sid: null,
-        error_code: noSms,
+        error_code: scheduled ? null : noSms,
         fallback,
         segments: sizes[index].segments,
         encoding: sizes[index].encoding,
         bulk_id: bulkId,
+        send_at: scheduled ? sendAt : null,
         route: null,
         created_at: now,
         updated_at: now,
@@ -137,15 +155,15 @@ export class SendBulkUseCase {
       await manager.query(
         `INSERT INTO messaging.messages
            (id, direction, student_id, staff_id, from_phone, to_phone, body, status, error_code,
-            fallback, segments, encoding, bulk_id, correlation_id, created_at, updated_at)
+            fallback, segments, encoding, bulk_id, correlation_id, send_at, created_at, updated_at)
          SELECT r.id, 'outbound', r.student_id, $1, $2, r.to_phone, r.body, r.status,
-                r.error_code, r.fallback, r.segments, r.encoding, $3, $4,
+                r.error_code, r.fallback, r.segments, r.encoding, $3, $4, r.send_at,
                 $5::timestamptz + r.position * interval '1 microsecond', $5
            FROM unnest($6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
-                       $12::jsonb[], $13::int[], $14::text[])
+                       $12::jsonb[], $13::int[], $14::text[], $15::timestamptz[])
              WITH ORDINALITY
              AS r (id, student_id, to_phone, body, status, error_code, fallback, segments, encoding,
-                   position)`,
+                   send_at, position)`,
         [
           request.senderId,
           from,
@@ -161,6 +179,7 @@ export class SendBulkUseCase {
           messages.map((message) => (message.fallback ? JSON.stringify(message.fallback) : null)),
           messages.map((message) => message.segments),
           messages.map((message) => message.encoding),
+          messages.map((message) => message.send_at),
         ],
       );
       await this.queue.enqueue(manager, from, PRIORITY.bulk, { bulkId });
@@ -170,7 +189,13 @@ export class SendBulkUseCase {
         action: 'bulk.sent',
         targetType: 'bulk',
         targetId: bulkId,
-        after: { from, recipients: studentIds.length, body: request.body },
+        after: {
+          from,
+          recipients: studentIds.length,
+          body: request.body,
+          scheduled: messages.filter((message) => message.status === 'scheduled').length,
+          sendAt: requested?.toISOString() ?? null,
+        },
       });
       // Those who cannot get SMS are counted in the bulk's progress (failed, fallback); each one
       // going by email is announced when its mail goes. 10,000 events here would cost the answer

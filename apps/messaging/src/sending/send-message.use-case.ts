@@ -12,6 +12,7 @@ import { NumberHolders } from '../number-holders/number-holders';
 import { OptOuts } from '../opt-outs/opt-outs';
 import { assertSendableBody } from './message-body';
 import { refusal, SendContext } from './send-context';
+import { QuietHours, requestedSendAt } from './quiet-hours';
 import { PRIORITY, SendQueue } from './send-queue';
 import { SendWorker } from './send-worker';
 
@@ -34,12 +35,14 @@ export class SendMessageUseCase {
     private readonly worker: SendWorker,
     private readonly mailer: FallbackMailer,
     private readonly audit: AuditTrail,
+    private readonly quietHours: QuietHours,
   ) {}
 
   async execute(request: SendMessageRequest): Promise<MessageView> {
     assertSendableBody(request.body);
     const earlier = await this.byKey(request);
     if (earlier) return toMessageView(earlier);
+    const requested = requestedSendAt(request.sendAt, new Date());
 
     const freshness = await this.context.refresh(request.senderId, [request.studentId]);
     const number = await this.holders.currentNumberOf(request.senderId);
@@ -65,13 +68,14 @@ export class SendMessageUseCase {
         ? 'opted-out'
         : null;
     const size = smsSize(request.body);
+    const sendAt = await this.sendAt(requested, student, from, noSms);
 
     const message = await this.unitOfWork.run(async (manager) => {
       const inserted = await manager.query<MessageRow[]>(
         `INSERT INTO messaging.messages
            (direction, student_id, staff_id, from_phone, to_phone, body, media, status,
-            segments, encoding, idempotency_key, correlation_id)
-         VALUES ('outbound', $1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10)
+            segments, encoding, idempotency_key, correlation_id, send_at)
+         VALUES ('outbound', $1, $2, $3, $4, $5, $6, $11, $7, $8, $9, $10, $12)
          ON CONFLICT ON CONSTRAINT messages_one_send_per_key DO NOTHING
          RETURNING *`,
         [
@@ -85,14 +89,17 @@ export class SendMessageUseCase {
           size.encoding,
           request.idempotencyKey ?? null,
           currentCorrelation()?.correlationId ?? null,
+          sendAt ? 'scheduled' : 'queued',
+          sendAt,
         ],
       );
       const created = inserted[0];
       // The same key raced in from another request: that one is the send.
       if (!created) return undefined;
-      if (noSms) {
+      // A scheduled message is checked again, and queued or emailed, when it is due.
+      if (noSms && !sendAt) {
         await this.store.fail(manager, created.id, noSms);
-      } else {
+      } else if (!sendAt) {
         await this.queue.enqueue(manager, from, PRIORITY.oneToOne, { messageId: created.id });
       }
       await this.audit.record(manager, {
@@ -100,7 +107,13 @@ export class SendMessageUseCase {
         action: 'message.sent',
         targetType: 'student',
         targetId: student.studentId,
-        after: { messageId: created.id, from, to: student.smsPhone, segments: size.segments },
+        after: {
+          messageId: created.id,
+          from,
+          to: student.smsPhone,
+          segments: size.segments,
+          sendAt: sendAt?.toISOString() ?? null,
+        },
       });
       return this.store.find(manager, created.id);
     });
@@ -109,6 +122,30 @@ export class SendMessageUseCase {
     const sent = message ?? (await this.byKey(request));
     if (!sent) throw new DomainError('INTERNAL', 'the message was not stored');
     return toMessageView(sent);
+  }
+
+  /**
+   * When the message goes: null for now; the time asked for, moved past the student's quiet
+   * hours; or, asked for now during them, the end of their night — unless the student wrote to
+   * this number within the last 24 hours (a conversation in progress), or gets email anyway.
+   */
+  private async sendAt(
+    requested: Date | null,
+    student: Student,
+    from: string,
+    noSms: string | null,
+  ): Promise<Date | null> {
+    if (requested) return noSms ? requested : this.quietHours.sendAt(requested, student.timezone);
+    if (noSms || !student.smsPhone) return null;
+    const now = new Date();
+    const morning = this.quietHours.sendAt(now, student.timezone);
+    if (morning <= now) return null;
+    const replying = await this.quietHours.inConversation(
+      this.dataSource.manager,
+      student.smsPhone,
+      from,
+    );
+    return replying ? null : morning;
   }
 
   private async byKey(request: SendMessageRequest): Promise<MessageRow | undefined> {

@@ -4,6 +4,10 @@ import {
   AttributeMessage,
   AttributeMessageRequest,
   BulkIdRequest,
+  CancelMessage,
+  CancelMessageRequest,
+  ScheduledMessages,
+  StaffIdRequest,
   GetBulkProgress,
   GetBulkUndelivered,
   GetMessage,
@@ -18,6 +22,7 @@ import { AttributeMessageUseCase } from '../messages/attribute-message.use-case'
 import { GetMessageUseCase } from '../messages/get-message.use-case';
 import { BulkProgressUseCase } from './bulk-progress.use-case';
 import { BulkUndeliveredUseCase } from './bulk-undelivered.use-case';
+import { ScheduledMessagesQueries } from './scheduled-messages.queries';
 import { SendBulkUseCase } from './send-bulk.use-case';
 import { SendMessageUseCase } from './send-message.use-case';
 
@@ -31,6 +36,7 @@ export class SendingController {
     private readonly bulkUndelivered: BulkUndeliveredUseCase,
     private readonly getMessage: GetMessageUseCase,
     private readonly attributeMessage: AttributeMessageUseCase,
+    private readonly scheduled: ScheduledMessagesQueries,
   ) {}
 
   @OnRequest(SendMessage)
@@ -56,6 +62,16 @@ export class SendingController {
   @OnRequest(GetMessage)
   message(@Payload() request: MessageIdRequest) {
     return this.getMessage.execute(request);
+  }
+
+  @OnRequest(CancelMessage)
+  cancel(@Payload() request: CancelMessageRequest) {
+    return this.scheduled.cancel(request);
+  }
+
+  @OnRequest(ScheduledMessages)
+  scheduledOf(@Payload() { staffId }: StaffIdRequest) {
+    return this.scheduled.of(staffId);
   }
 
   @OnRequest(AttributeMessage)

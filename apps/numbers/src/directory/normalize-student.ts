@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '@fidelis/config';
 import { StudentUpsertedPayload } from '@fidelis/contracts';
 import { parsePhone } from '@fidelis/phone';
 
@@ -61,13 +62,4 @@ export function normalizeStudent(
     },
     problems: [],
   };
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }

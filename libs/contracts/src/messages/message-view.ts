@@ -12,6 +12,10 @@ export const MESSAGE_STATUSES = [
   'unroutable',
   /** Outbound: the student has neither an SMS phone nor an email. */
   'undeliverable',
+  /** Outbound: waits for `sendAt` (asked for, or the end of the student's quiet hours). */
+  'scheduled',
+  /** Outbound: a scheduled message its sender (or an admin) canceled before it went. */
+  'canceled',
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
@@ -56,6 +60,8 @@ export interface MessageView {
   segments: number;
   encoding: 'GSM-7' | 'UCS-2';
   bulkId: string | null;
+  /** When a scheduled message goes (or went); null for one sent at once. */
+  sendAt: string | null;
   /** Inbound: the routing decision; null for outbound. */
   route: RouteView | null;
   createdAt: string;
@@ -80,5 +86,7 @@ export interface BulkProgressView {
   delivered: number;
   failed: number;
   fallback: number;
+  /** Waiting for their `sendAt`: the end of the student's quiet hours, or the time asked for. */
+  scheduled: number;
   done: boolean;
 }

@@ -2,13 +2,15 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
+  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
   IsUrl,
   MaxLength,
 } from 'class-validator';
-import { ActorRequest } from '../directory/directory.requests';
+import { ActorRequest, StaffIdRequest } from '../directory/directory.requests';
 import { defineRequest } from '../request-definition';
 import { BulkProgressView, BulkView, MessageView } from './message-view';
 
@@ -33,6 +35,11 @@ class SendRequest {
   @IsNotEmpty()
   @MaxLength(MAX_IDEMPOTENCY_KEY_LENGTH)
   idempotencyKey?: string;
+
+  /** When to send (ISO 8601, in the future); the messaging service checks that it is. */
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'sendAt must be an ISO 8601 time' })
+  sendAt?: string;
 }
 
 export class SendMessageRequest extends SendRequest {
@@ -63,6 +70,22 @@ export class BulkIdRequest {
 export class MessageIdRequest {
   @IsString()
   messageId: string;
+}
+
+/** The sender (or an admin) cancels a scheduled message before it goes. */
+export class CancelMessageRequest extends ActorRequest {
+  @IsString()
+  @IsNotEmpty()
+  messageId: string;
+
+  @IsOptional()
+  @IsBoolean()
+  actorIsAdmin?: boolean;
+}
+
+/** A scheduled message with the name of its student, for its sender's list. */
+export interface ScheduledMessageView extends MessageView {
+  studentName: string | null;
 }
 
 /** Staff pick which of the students sharing a phone wrote an ambiguous message. */
@@ -100,6 +123,16 @@ export const GetMessage = defineRequest<MessageIdRequest, MessageView>(
   'messaging',
   'get-message',
   MessageIdRequest,
+);
+export const CancelMessage = defineRequest<CancelMessageRequest, MessageView>(
+  'messaging',
+  'cancel-message',
+  CancelMessageRequest,
+);
+export const ScheduledMessages = defineRequest<StaffIdRequest, ScheduledMessageView[]>(
+  'messaging',
+  'scheduled-messages',
+  StaffIdRequest,
 );
 export const AttributeMessage = defineRequest<AttributeMessageRequest, MessageView>(
   'messaging',
