@@ -6,6 +6,7 @@ import { ConversationsLayout, NoConversationOpen } from './pages/conversations';
 import { useToken } from './lib/session';
 import { NotFoundPage } from './pages/not-found';
 import { SmsPage } from './pages/global-sms';
+import { ScheduledPage } from './pages/scheduled';
 import { SignInPage } from './pages/sign-in';
 import { StudentPage } from './pages/student';
 
@@ -23,6 +24,7 @@ export function App() {
         </Route>
         <Route path="compose" element={<ComposePage />} />
         <Route path="bulk" element={<BulkPage />} />
+        <Route path="scheduled" element={<ScheduledPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -250,3 +250,18 @@ it('keeps scheduled messages across a restart of messaging and sends each once',
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   expect(atTwilio(day.phone, 'Sent after the restart')).toHaveLength(1);
 });
+
+it('tells the composer, before sending, when a text would go', async () => {
+  const timeOf = async (studentId: string) =>
+    (await system.api('GET', `/api/students/${studentId}/send-time`, { as: coach })).body;
+
+  expect(await timeOf(nightToo.id)).toEqual({
+    sendAt: nextMorning(NIGHT_ZONE),
+    timezone: NIGHT_ZONE,
+  });
+  expect(await timeOf(day.id)).toEqual({ sendAt: null, timezone: DAY_ZONE });
+  // Nia wrote to the coach's number in an earlier test: a conversation in progress.
+  expect(await timeOf(night.id)).toEqual({ sendAt: null, timezone: NIGHT_ZONE });
+  const unknown = await system.api('GET', '/api/students/nobody-here/send-time', { as: coach });
+  expect(unknown.status).toBe(404);
+});

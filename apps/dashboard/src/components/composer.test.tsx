@@ -36,11 +36,41 @@ describe('Composer', () => {
     await user.click(screen.getByRole('button', { name: 'Send' }));
 
     await expect.poll(() => (box as HTMLTextAreaElement).value).toBe('');
-    expect(requests[0]).toMatchObject({
-      method: 'POST',
-      url: '/api/messages',
-      body: { studentId: 'student-1', body: 'See you at 3?' },
+    expect(requests.filter((request) => request.method === 'POST')).toEqual([
+      expect.objectContaining({
+        url: '/api/messages',
+        body: { studentId: 'student-1', body: 'See you at 3?' },
+      }),
+    ]);
+  });
+
+  it('says before sending that a text to a student in their night waits for their morning, and where it went', async () => {
+    const morning = '2026-03-03T13:00:00.000Z';
+    stubFetch({
+      'GET /api/students/student-1/send-time': { sendAt: morning, timezone: 'America/New_York' },
+      'POST /api/messages': message({ status: 'scheduled', sendAt: morning }),
     });
+    const { user } = renderView(<Composer studentId="student-1" />);
+
+    const note = await screen.findByRole('alert', { name: 'Quiet hours' });
+    const theirs = new Date(morning).toLocaleString(undefined, {
+      timeZone: 'America/New_York',
+      weekday: 'short',
+      hour: 'numeric',
+      minute: '2-digit',
+    });
+    expect(note).toHaveTextContent(
+      `It's night where this student is. Sent now, your message waits and goes ${theirs}`,
+    );
+
+    await user.type(screen.getByRole('textbox', { name: 'Message' }), 'Essay due Friday');
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+
+    expect(await screen.findByText(/^Scheduled: it goes/)).toHaveTextContent(theirs);
+    expect(screen.getByRole('link', { name: 'See your scheduled messages' })).toHaveAttribute(
+      'href',
+      '/scheduled',
+    );
   });
 
   it('keeps a refused text, with the reason in plain words', async () => {

@@ -1,10 +1,12 @@
-import { Alert, Button, Group, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Stack, Text, Textarea } from '@mantine/core';
 import type { MessageView } from '@fidelis/contracts';
 import { smsSize } from '@fidelis/sms';
 import { useMutation, useMutationState, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { v4 as newKey } from 'uuid';
+import { Link } from 'react-router';
 import { api, UNREACHABLE } from '../lib/api';
+import { useSendTime, whenItGoes } from '../lib/schedule';
 
 /**
  * A send without an answer may well have gone (only the answer got lost); Try again, with the same
@@ -52,6 +54,8 @@ export const useSending = (studentId: string | undefined): Pending[] =>
 export function Composer({ studentId, note }: { studentId: string; note?: string }) {
   const [body, setBody] = useState('');
   const queries = useQueryClient();
+  const sendTime = useSendTime(studentId);
+  const heldUntil = sendTime.data?.sendAt;
   const send = useMutation({
     mutationKey: sendKey(studentId),
     mutationFn: ({ body: text, idempotencyKey }: Sending) =>
@@ -82,6 +86,12 @@ export function Composer({ studentId, note }: { studentId: string; note?: string
     <form onSubmit={submit}>
       <Stack gap="xs">
         {note && <Alert color="yellow">{note}</Alert>}
+        {heldUntil && sendTime.data && (
+          <Alert color="blue" title="Quiet hours">
+            It&apos;s night where this student is. Sent now, your message waits and goes{' '}
+            {whenItGoes(heldUntil, sendTime.data.timezone)}.
+          </Alert>
+        )}
         <Textarea
           label="Message"
           autosize
@@ -109,6 +119,14 @@ export function Composer({ studentId, note }: { studentId: string; note?: string
                 </Button>
               )}
             </Stack>
+          </Alert>
+        )}
+        {sent?.status === 'scheduled' && sent.sendAt && sendTime.data && (
+          <Alert color="blue">
+            Scheduled: it goes {whenItGoes(sent.sendAt, sendTime.data.timezone)}.{' '}
+            <Anchor component={Link} to="/scheduled">
+              See your scheduled messages
+            </Anchor>
           </Alert>
         )}
         {sent?.fallback && (

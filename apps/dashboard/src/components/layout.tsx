@@ -113,6 +113,12 @@ export function Layout({ token }: { token: string }) {
           active={location.pathname === '/compose'}
         />
         <NavLink component={Link} to="/bulk" label="Bulk" active={location.pathname === '/bulk'} />
+        <NavLink
+          component={Link}
+          to="/scheduled"
+          label="Scheduled"
+          active={location.pathname === '/scheduled'}
+        />
         {readsGlobalTab(me?.role) && (
           <NavLink
             component={Link}

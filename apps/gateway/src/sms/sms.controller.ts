@@ -17,6 +17,7 @@ import {
   MAX_THREAD_PAGE,
   MessageStatus,
   SearchSms,
+  SendTime,
   SmsTile,
   StudentMessages,
 } from '@fidelis/contracts';
@@ -125,6 +126,18 @@ export class SmsController {
       before,
       limit,
     });
+  }
+
+  @Get('students/:studentId/send-time')
+  @ApiOperation({
+    summary: 'When a text to this student from your number, sent now, would go',
+    description:
+      "`{ sendAt, timezone }`: `sendAt` null — at once; otherwise the end of the student's " +
+      'quiet hours (QUIET_HOURS in `timezone`, theirs or DEFAULT_TIMEZONE). A student who wrote ' +
+      'to your number within the last 24 hours is answered at once.',
+  })
+  sendTime(@CurrentCaller() caller: Caller, @Param('studentId') studentId: string) {
+    return this.services.send(SendTime, { staffId: caller.staffId, studentId });
   }
 
   @Get('students/:studentId/messages')

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { QuietWindow } from '@fidelis/config';
 import { DomainError } from '@fidelis/contracts';
 import { MESSAGING_CONFIG, MessagingConfig } from '../config';
@@ -51,7 +51,10 @@ export function requestedSendAt(sendAt: string | undefined, now: Date): Date | n
  */
 @Injectable()
 export class QuietHours {
-  constructor(@Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig) {}
+  constructor(
+    @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
+    private readonly dataSource: DataSource,
+  ) {}
 
   /** The student's zone: theirs when this runtime knows it, else DEFAULT_TIMEZONE. */
   zoneOf(timezone: string | null): string {
@@ -65,13 +68,24 @@ export class QuietHours {
     return quietUntil(at, this.zoneOf(timezone), this.config.QUIET_HOURS) ?? at;
   }
 
-  /** The student wrote to `ourNumber` within the last 24 hours: a conversation in progress. */
-  async inConversation(
-    manager: EntityManager,
+  /**
+   * Until when a one-to-one SMS to a student, asked for now, is held: the end of their night, or
+   * null to send it at once — outside quiet hours, or when the student wrote to `ourNumber`
+   * within the last 24 hours (a conversation in progress).
+   */
+  async heldUntil(
     studentPhone: string,
+    timezone: string | null,
     ourNumber: string,
-  ): Promise<boolean> {
-    const rows = await manager.query<unknown[]>(
+  ): Promise<Date | null> {
+    const now = new Date();
+    const morning = this.sendAt(now, timezone);
+    if (morning <= now) return null;
+    return (await this.inConversation(studentPhone, ourNumber)) ? null : morning;
+  }
+
+  private async inConversation(studentPhone: string, ourNumber: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM messaging.messages
         WHERE direction = 'inbound' AND from_phone = $1 AND to_phone = $2
           AND created_at > now() - make_interval(hours => $3)

@@ -5,19 +5,46 @@ import {
   DomainError,
   MessageView,
   ScheduledMessageView,
+  SendTimeRequest,
+  SendTimeView,
 } from '@fidelis/contracts';
 import { AuditTrail, UnitOfWork } from '@fidelis/runtime';
+import { Student } from '../directory/student.entity';
 import { MessageRow, toMessageView } from '../messages/message-row';
+import { NumberHolders } from '../number-holders/number-holders';
 import { isUuid } from './message-body';
+import { QuietHours } from './quiet-hours';
 
-/** A staff member's scheduled messages, and canceling one before it goes. */
+/** When a message would go, a staff member's scheduled messages, and canceling one. */
 @Injectable()
 export class ScheduledMessagesQueries {
   constructor(
     private readonly dataSource: DataSource,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditTrail,
+    private readonly quietHours: QuietHours,
+    private readonly holders: NumberHolders,
   ) {}
+
+  /**
+   * When a one-to-one message from `staffId` to the student, sent now, would go: what the
+   * composer says before it is sent (the same rule as SendMessageUseCase).
+   */
+  async sendTime(request: SendTimeRequest): Promise<SendTimeView> {
+    const student = await this.dataSource.manager.findOneBy(Student, {
+      studentId: request.studentId,
+    });
+    if (!student) throw new DomainError('STUDENT_NOT_FOUND', `no student ${request.studentId}`);
+    const number = await this.holders.currentNumberOf(request.staffId);
+    const sendAt =
+      number && student.smsPhone
+        ? await this.quietHours.heldUntil(student.smsPhone, student.timezone, number.phoneNumber)
+        : null;
+    return {
+      sendAt: sendAt?.toISOString() ?? null,
+      timezone: this.quietHours.zoneOf(student.timezone),
+    };
+  }
 
   /** The messages `staffId` scheduled (or that wait for quiet hours to end), soonest first. */
   async of(staffId: string): Promise<ScheduledMessageView[]> {

@@ -124,11 +124,7 @@ export class SendMessageUseCase {
     return toMessageView(sent);
   }
 
-  /**
-   * When the message goes: null for now; the time asked for, moved past the student's quiet
-   * hours; or, asked for now during them, the end of their night — unless the student wrote to
-   * this number within the last 24 hours (a conversation in progress), or gets email anyway.
-   */
+  /** When the message goes: null for now; else the time asked for, or the end of a night. */
   private async sendAt(
     requested: Date | null,
     student: Student,
@@ -137,15 +133,7 @@ export class SendMessageUseCase {
   ): Promise<Date | null> {
     if (requested) return noSms ? requested : this.quietHours.sendAt(requested, student.timezone);
     if (noSms || !student.smsPhone) return null;
-    const now = new Date();
-    const morning = this.quietHours.sendAt(now, student.timezone);
-    if (morning <= now) return null;
-    const replying = await this.quietHours.inConversation(
-      this.dataSource.manager,
-      student.smsPhone,
-      from,
-    );
-    return replying ? null : morning;
+    return this.quietHours.heldUntil(student.smsPhone, student.timezone, from);
   }
 
   private async byKey(request: SendMessageRequest): Promise<MessageRow | undefined> {

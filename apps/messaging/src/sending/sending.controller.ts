@@ -7,6 +7,8 @@ import {
   CancelMessage,
   CancelMessageRequest,
   ScheduledMessages,
+  SendTime,
+  SendTimeRequest,
   StaffIdRequest,
   GetBulkProgress,
   GetBulkUndelivered,
@@ -67,6 +69,11 @@ export class SendingController {
   @OnRequest(CancelMessage)
   cancel(@Payload() request: CancelMessageRequest) {
     return this.scheduled.cancel(request);
+  }
+
+  @OnRequest(SendTime)
+  sendTime(@Payload() request: SendTimeRequest) {
+    return this.scheduled.sendTime(request);
   }
 
   @OnRequest(ScheduledMessages)

@@ -83,6 +83,24 @@ export class CancelMessageRequest extends ActorRequest {
   actorIsAdmin?: boolean;
 }
 
+/** When a message from the staff member to the student, sent now, would go. */
+export class SendTimeRequest {
+  @IsString()
+  @IsNotEmpty()
+  staffId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  studentId: string;
+}
+
+export interface SendTimeView {
+  /** Null: at once. Otherwise the end of the student's quiet hours. */
+  sendAt: string | null;
+  /** The student's time zone as quiet hours read it (theirs, or DEFAULT_TIMEZONE). */
+  timezone: string;
+}
+
 /** A scheduled message with the name of its student, for its sender's list. */
 export interface ScheduledMessageView extends MessageView {
   studentName: string | null;
@@ -133,6 +151,11 @@ export const ScheduledMessages = defineRequest<StaffIdRequest, ScheduledMessageV
   'messaging',
   'scheduled-messages',
   StaffIdRequest,
+);
+export const SendTime = defineRequest<SendTimeRequest, SendTimeView>(
+  'messaging',
+  'send-time',
+  SendTimeRequest,
 );
 export const AttributeMessage = defineRequest<AttributeMessageRequest, MessageView>(
   'messaging',
