@@ -30,7 +30,15 @@ describe('ScheduledPage', () => {
     );
     expect(item).toHaveTextContent('To Maya Lopez');
     expect(item).toHaveTextContent('Essay due Friday');
-    expect(item).toHaveTextContent(new Date(waiting.sendAt!).toLocaleString());
+    expect(item).toHaveTextContent(
+      `Goes ${new Date(waiting.sendAt!).toLocaleString(undefined, {
+        weekday: 'short',
+        month: 'short',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+      })}`,
+    );
 
     await user.click(screen.getByRole('button', { name: 'Cancel the message to Maya Lopez' }));
     const dialog = await screen.findByRole('dialog', { name: 'Cancel this message?' });

@@ -59,7 +59,7 @@ export function ScheduledPage() {
                     <Text size="sm" c="dimmed">
                       Goes{' '}
                       <time dateTime={message.sendAt ?? undefined}>
-                        {message.sendAt ? new Date(message.sendAt).toLocaleString() : 'soon'}
+                        {message.sendAt ? goesAt(message.sendAt) : 'soon'}
                       </time>
                     </Text>
                   </div>
@@ -109,3 +109,13 @@ export function ScheduledPage() {
     </Stack>
   );
 }
+
+/** "Thu, Dec 3, 8:00 AM", in the viewer's time zone. */
+const goesAt = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });

@@ -1,0 +1,115 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Browser, Page } from 'playwright-core';
+import { checkView, openDashboard } from '../support/browser';
+import { ensureDashboardBuilt } from '../support/dashboard-build';
+import { eventually } from '../support/eventually';
+import { startSystem, TestSystem } from '../support/system';
+import { tokenFor } from '../support/tokens';
+
+/**
+ * The compliance rules as a coach meets them in the dashboard: the composer says a text to a
+ * student in their night waits for the morning, and the Scheduled page lists it and cancels it.
+ */
+const run = randomBytes(3).toString('hex');
+const admin = { staffId: `admin-quiet-${run}`, role: 'admin' as const };
+const carla = { staffId: `coach-quiet-${run}`, role: 'coach' as const };
+
+/** A fixed-offset zone where it is the small hours now (none near 21:00 or 08:00). */
+function zoneAtNight(): string {
+  for (let offset = -12; offset <= 14; offset += 1) {
+    const zone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+    if ([1, 2, 3, 4, 5].includes(DateTime.now().setZone(zone).hour)) return zone;
+  }
+  throw new Error('no zone where it is night');
+}
+const nia = {
+  id: `nia-quiet-${run}`,
+  name: 'Nia Night',
+  phone: `+1415555${randomInt(1000, 10_000)}`,
+  timezone: zoneAtNight(),
+};
+
+let system: TestSystem;
+let browser: Browser;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  ensureDashboardBuilt();
+  system = await startSystem({ env: { QUIET_HOURS: '21:00-08:00' } });
+  const put = async (path: string, body: object) =>
+    expect((await system.api('PUT', path, { as: admin, body })).status).toBe(200);
+  await put(`/api/staff/${admin.staffId}`, {
+    name: 'Ada Admin',
+    email: `${admin.staffId}@example.edu`,
+    role: 'admin',
+  });
+  await put(`/api/staff/${carla.staffId}`, {
+    name: 'Carla Coach',
+    email: `${carla.staffId}@example.edu`,
+    role: 'coach',
+  });
+  await put(`/api/students/${nia.id}`, {
+    name: nia.name,
+    smsPhone: nia.phone,
+    timezone: nia.timezone,
+  });
+  await system.buyNumber(admin, carla.staffId);
+  ({ browser, page, pageErrors } = await openDashboard(system.url));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.close();
+});
+
+describe('quiet hours in the dashboard', () => {
+  it('tells the coach before she sends that the text waits for the morning, then schedules it', async () => {
+    await page.goto(`/#access_token=${tokenFor(carla.staffId, carla.role)}`);
+    await page.goto(`/students/${nia.id}`);
+    const note = page.getByRole('alert').filter({ hasText: 'Quiet hours' });
+    await note.waitFor();
+    expect(await note.textContent()).toContain(
+      "It's night where this student is. Sent now, your message waits and goes",
+    );
+    await checkView(page, pageErrors, 'quiet-hours-composer');
+
+    await page.getByRole('textbox', { name: 'Message' }).fill('Your essay is due Friday');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText(/^Scheduled: it goes/).waitFor();
+    const stored = await system.db.query<{ status: string; send_at: Date }>(
+      `SELECT status, send_at FROM messaging.messages WHERE student_id = $1`,
+      [nia.id],
+    );
+    expect(stored.rows).toEqual([{ status: 'scheduled', send_at: expect.any(Date) }]);
+    expect(
+      DateTime.fromJSDate(stored.rows[0].send_at).setZone(nia.timezone).toFormat('HH:mm'),
+    ).toBe('08:00');
+  });
+
+  it('lists the scheduled message and cancels it after asking', async () => {
+    await page.getByRole('link', { name: 'See your scheduled messages' }).click();
+    await page.waitForURL('**/scheduled');
+    const list = page.getByRole('list', { name: 'Scheduled messages' });
+    await list.waitFor();
+    expect(await list.getByRole('listitem').allTextContents()).toEqual([
+      expect.stringContaining('Your essay is due Friday'),
+    ]);
+    await checkView(page, pageErrors, 'scheduled');
+
+    await page.getByRole('button', { name: 'Cancel the message to Nia Night' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel this message?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Cancel the message' }).click();
+    await page.getByText(/^Nothing scheduled\./).waitFor();
+    await eventually(async () => {
+      const { rows } = await system.db.query<{ status: string }>(
+        'SELECT status FROM messaging.messages WHERE student_id = $1',
+        [nia.id],
+      );
+      expect(rows).toEqual([{ status: 'canceled' }]);
+    });
+    expect(system.emulator.emulator.state.messages.filter((m) => m.to === nia.phone)).toEqual([]);
+  });
+});
