@@ -419,6 +419,7 @@ describe('email fallback', () => {
         delivered: 2,
         failed: 2,
         fallback: 1,
+        scheduled: 0,
         done: true,
       }),
     );

@@ -40,7 +40,7 @@ export function BulkProgress({ bulkId }: { bulkId: string }) {
   if (progress.isPending) return <Loader aria-label="Loading the bulk message" />;
   if (progress.isError) return <Alert color="red">{progress.error.message}</Alert>;
   const counts = progress.data;
-  const { total, queued, sent, delivered, failed, fallback, done } = counts;
+  const { total, queued, sent, delivered, failed, fallback, scheduled, done } = counts;
   const undelivered = failed + fallback > 0;
 
   return (
@@ -51,8 +51,18 @@ export function BulkProgress({ bulkId }: { bulkId: string }) {
       <Text aria-live="polite">
         {done
           ? `All ${total} ${total === 1 ? 'message has' : 'messages have'} gone out.`
-          : `${total - queued} of ${total} handed to the carriers so far.`}
+          : `${total - queued - scheduled} of ${total} handed to the carriers so far.`}
       </Text>
+      {scheduled > 0 && (
+        <Text>
+          {scheduled} {scheduled === 1 ? 'student is' : 'students are'} in their quiet hours: their{' '}
+          {scheduled === 1 ? 'text waits' : 'texts wait'} for their morning, on your{' '}
+          <Anchor component={Link} to="/scheduled">
+            Scheduled
+          </Anchor>{' '}
+          page until then.
+        </Text>
+      )}
       <Progress.Root size="xl" aria-label="Progress of the bulk message">
         <Progress.Section
           value={percent(delivered, total)}
@@ -71,8 +81,9 @@ export function BulkProgress({ bulkId }: { bulkId: string }) {
           aria-label={`Not delivered: ${failed} of ${total}`}
         />
       </Progress.Root>
-      <SimpleGrid cols={{ base: 2, xs: 3, sm: 5 }} spacing="xs">
+      <SimpleGrid cols={{ base: 2, xs: 3, sm: 6 }} spacing="xs">
         <Count label="Queued" value={queued} />
+        <Count label="Scheduled" value={scheduled} />
         <Count label="Sent" value={sent} />
         <Count label="Delivered" value={delivered} />
         <Count label="Not delivered" value={failed} link={failed > 0} />

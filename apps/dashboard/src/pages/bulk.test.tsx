@@ -61,6 +61,7 @@ describe('BulkPage', () => {
         delivered: 2,
         failed: 0,
         fallback: 0,
+        scheduled: 0,
         done: true,
       },
     });
