@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
-import { ServiceModule } from '@fidelis/runtime';
+import { RetentionCopies, ServiceModule } from '@fidelis/runtime';
 import { AuditEntry } from './audit/audit-entry.entity';
 import { AuditTrailService } from './audit/audit-trail.service';
 import { AuditController } from './audit/audit.controller';
@@ -19,6 +19,8 @@ import { HealthController } from './health/health.controller';
 import { MessagesController } from './messages/messages.controller';
 import { NumbersController } from './numbers/numbers.controller';
 import { PushController } from './push/push.controller';
+import { LegalHoldController, RetentionDevController } from './retention/legal-hold.controller';
+import { GatewayRetentionController } from './retention/retention-applied.controller';
 import { ReceivedWebhooks1764240000200 } from './migrations/1764240000200-received-webhooks';
 import { AcceptWebhookUseCase } from './webhooks/accept-webhook.use-case';
 import { TwilioSignatureGuard } from './webhooks/twilio-signature.guard';
@@ -50,8 +52,10 @@ export class GatewayModule {
         EventsController,
         MessagesController,
         SmsController,
+        LegalHoldController,
+        GatewayRetentionController,
         // Without an identity provider there is no other way in; in production there must be none.
-        ...(config.NODE_ENV === 'production' ? [] : [DevSignInController]),
+        ...(config.NODE_ENV === 'production' ? [] : [DevSignInController, RetentionDevController]),
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -61,6 +65,7 @@ export class GatewayModule {
         AuditTrailService,
         TwilioSignatureGuard,
         LiveEvents,
+        RetentionCopies,
       ],
     };
   }

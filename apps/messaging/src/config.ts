@@ -22,6 +22,18 @@ export const messagingEnvironment = commonEnvironment
       .positive('must be a positive number of messages per second')
       .max(1000)
       .default(1),
+    /**
+     * Days message text and media are kept; unset keeps everything. Whole days only, so that a
+     * typo (`30d`, `0`, `-1`) is refused at boot rather than read as "purge everything".
+     */
+    RETENTION_DAYS: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z
+        .string()
+        .regex(/^[1-9]\d{0,4}$/, 'must be a positive whole number of days (unset keeps everything)')
+        .transform(Number)
+        .optional(),
+    ),
   })
   .transform((env) => ({
     ...env,

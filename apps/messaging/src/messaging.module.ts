@@ -26,6 +26,13 @@ import { Outbound1764240000700 } from './migrations/1764240000700-outbound';
 import { PacingAnswers1764240001000 } from './migrations/1764240001000-pacing-answers';
 import { Routes1764240001100 } from './migrations/1764240001100-routes';
 import { ScheduledSends1764240001200 } from './migrations/1764240001200-scheduled-sends';
+import { Retention1764240001400 } from './migrations/1764240001400-retention';
+import { LegalHolds } from './retention/legal-holds';
+import { LiftLegalHoldUseCase } from './retention/lift-legal-hold.use-case';
+import { PurgeExpiredMessagesUseCase } from './retention/purge-expired-messages.use-case';
+import { RetentionController } from './retention/retention.controller';
+import { RetentionSchedule } from './retention/retention-schedule';
+import { SetLegalHoldUseCase } from './retention/set-legal-hold.use-case';
 import { NumberHolders } from './number-holders/number-holders';
 import { RecordNumberAssignedUseCase } from './number-holders/record-number-assigned.use-case';
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
@@ -64,6 +71,7 @@ export class MessagingModule {
             PacingAnswers1764240001000,
             Routes1764240001100,
             ScheduledSends1764240001200,
+            Retention1764240001400,
           ],
         }),
       ],
@@ -100,8 +108,18 @@ export class MessagingModule {
         BulkUndeliveredUseCase,
         GetMessageUseCase,
         AttributeMessageUseCase,
+        LegalHolds,
+        SetLegalHoldUseCase,
+        LiftLegalHoldUseCase,
+        PurgeExpiredMessagesUseCase,
+        RetentionSchedule,
       ],
-      controllers: [MessagingEventsController, SendingController, SmsViewsController],
+      controllers: [
+        MessagingEventsController,
+        SendingController,
+        SmsViewsController,
+        RetentionController,
+      ],
       exports: [NumberHolders],
     };
   }

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MailClient } from '@fidelis/mail';
-import { ServiceModule } from '@fidelis/runtime';
+import { RetentionCopies, ServiceModule } from '@fidelis/runtime';
 import { NotificationConfig } from './config';
 import { StaffMember } from './directory/staff-member.entity';
 import { UpsertStaffUseCase } from './directory/upsert-staff.use-case';
@@ -10,6 +10,7 @@ import { NotificationStaffCopy1764240000600 } from './migrations/1764240000600-s
 import { NotificationWebPush1764240000800 } from './migrations/1764240000800-web-push';
 import { NotificationEventsController } from './notification-events.controller';
 import { PushController } from './push/push.controller';
+import { NotificationRetentionController } from './retention/retention-applied.controller';
 import { SubscribePushUseCase } from './push/subscribe-push.use-case';
 import { UnsubscribePushUseCase } from './push/unsubscribe-push.use-case';
 import { loadVapidDetails, VAPID_DETAILS } from './push/vapid-keys';
@@ -41,13 +42,14 @@ export class NotificationModule {
           useFactory: () => new MailClient({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM }),
         },
         WebPushClient,
+        RetentionCopies,
         UpsertStaffUseCase,
         SubscribePushUseCase,
         UnsubscribePushUseCase,
         NotifyInboundSmsUseCase,
         NotifyUndeliverableUseCase,
       ],
-      controllers: [NotificationEventsController, PushController],
+      controllers: [NotificationEventsController, PushController, NotificationRetentionController],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ServiceModule } from '@fidelis/runtime';
+import { RetentionCopies, ServiceModule } from '@fidelis/runtime';
 import { RoutingConfig } from './config';
 import { Student } from './directory/student.entity';
 import { StudentDirectory } from './directory/student-directory';
@@ -12,6 +12,7 @@ import { RecordNumberAssignedUseCase } from './number-holders/record-number-assi
 import { RecordNumberReleasedUseCase } from './number-holders/record-number-released.use-case';
 import { RecordNumberUnassignedUseCase } from './number-holders/record-number-unassigned.use-case';
 import { RoutingEventsController } from './routing-events.controller';
+import { RoutingRetentionController } from './retention/retention-applied.controller';
 
 @Module({})
 export class RoutingModule {
@@ -36,8 +37,9 @@ export class RoutingModule {
         NumberHolders,
         ResolveStudentUseCase,
         RouteToHolderUseCase,
+        RetentionCopies,
       ],
-      controllers: [RoutingEventsController],
+      controllers: [RoutingEventsController, RoutingRetentionController],
       exports: [StudentDirectory, NumberHolders],
     };
   }

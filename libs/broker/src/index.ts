@@ -6,3 +6,4 @@ export * from './handle-once';
 export * from './publish-derived';
 export * from './batches';
 export * from './broker-tables.migration';
+export * from './outbox-retention';

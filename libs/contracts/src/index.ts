@@ -26,3 +26,4 @@ export * from './messages/messages.requests';
 export * from './messages/views.requests';
 export * from './messages/messages.events';
 export * from './push/push.requests';
+export * from './retention/retention';

@@ -8,6 +8,7 @@ import { AuditRecorded } from './audit/audit-recorded.event';
 import { StaffUpserted, StudentUpserted } from './directory/directory.events';
 import { NumberAssigned, NumberReleased, NumberUnassigned } from './numbers/numbers.events';
 import { SmsOptOutChanged, SmsStatusChanged } from './messages/messages.events';
+import { RetentionApplied } from './retention/retention';
 
 export const SERVICES = ['gateway', 'numbers', 'messaging', 'routing', 'notification'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -49,4 +50,7 @@ export const SUBSCRIPTIONS = {
   notificationStaffUpserted: subscribe('notification', StaffUpserted),
   notificationSmsStatusChanged: subscribe('notification', SmsStatusChanged),
   gatewayAuditRecorded: subscribe('gateway', AuditRecorded),
+  gatewayRetentionApplied: subscribe('gateway', RetentionApplied),
+  routingRetentionApplied: subscribe('routing', RetentionApplied),
+  notificationRetentionApplied: subscribe('notification', RetentionApplied),
 } as const;

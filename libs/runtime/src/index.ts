@@ -6,3 +6,4 @@ export * from './transport/broker-client';
 export * from './transport/broker-context';
 export * from './transport/broker-transport';
 export * from './transport/handler-decorators';
+export * from './retention-copies';
