@@ -3,6 +3,7 @@ import type { RoutedMessageView } from '@fidelis/contracts';
 import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { formatWhen, statusWords } from '../lib/format';
 import type { Pending } from './composer';
+import { WhyHere } from './route-words';
 import classes from './thread.module.css';
 
 /** How far the server's clock may be ahead of the browser's when a sent message is recognised. */
@@ -138,10 +139,14 @@ const MessageItem = memo(function MessageItem({
           </Anchor>
         ))}
       </Paper>
-      <Text size="xs" c="dimmed">
-        <time dateTime={message.createdAt}>{formatWhen(message.createdAt)}</time>
-        {ours && ` · ${statusWords(message)}`}
-      </Text>
+      <div className={classes.meta}>
+        <Text size="xs" c="dimmed">
+          <time dateTime={message.createdAt}>{formatWhen(message.createdAt)}</time>
+          {ours && ` · ${statusWords(message)}`}
+        </Text>
+        {/* Theirs: how it reached this conversation (matched phone, shared phone, holder). */}
+        {!ours && <WhyHere message={message} size="xs" />}
+      </div>
     </li>
   );
 });

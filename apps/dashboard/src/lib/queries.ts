@@ -77,11 +77,25 @@ export type GlobalSmsFilters = {
   direction: string;
   status: string;
   staffId: string;
+  studentId: string;
+  /** `true`: only what needs attention. */
+  attention: string;
+  /** ISO 8601: created at or after `since`, before `until`. */
+  since: string;
+  until: string;
 };
 
-/** Every message, newest first, a page at a time (`before` = the last page's `nextBefore`). */
-export const useGlobalSms = (filters: GlobalSmsFilters, pageSize = 50) =>
+/**
+ * Every message, newest first, a page at a time (`before` = the last page's `nextBefore`);
+ * refetched every `refetchInterval` ms when given (while a fix is settling).
+ */
+export const useGlobalSms = (
+  filters: GlobalSmsFilters,
+  pageSize = 50,
+  refetchInterval: number | false = false,
+) =>
   useInfiniteQuery({
+    refetchInterval,
     queryKey: ['global-sms', filters, pageSize],
     queryFn: ({ pageParam }) => {
       const query = new URLSearchParams({ limit: String(pageSize) });

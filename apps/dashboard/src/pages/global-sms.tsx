@@ -5,6 +5,8 @@ import {
   Button,
   Loader,
   Grid,
+  Highlight,
+  SegmentedControl,
   Select,
   Stack,
   Text,
@@ -12,12 +14,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import type { GlobalSmsRow, MessageStatus } from '@fidelis/contracts';
+import type { GlobalSmsRow, MessageStatus, Role } from '@fidelis/contracts';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { AttentionActions } from '../components/attention-actions';
+import { RouteWords, WhyHere } from '../components/route-words';
+import { StudentPicker } from '../components/student-picker';
 import { ApiError } from '../lib/api';
 import { formatPhone, formatWhen, STATUS_WORDS, statusWords } from '../lib/format';
-import { type GlobalSmsFilters, useGlobalSms, useStaffList } from '../lib/queries';
+import { type GlobalSmsFilters, useGlobalSms, useMe, useStaffList } from '../lib/queries';
 import classes from './global-sms.module.css';
 import { PhoneConversationPage } from './phone-conversation';
 
@@ -53,19 +58,62 @@ const STATUSES = [
   ...FILTERED_STATUSES.map((status) => ({ value: status, label: STATUS_WORDS[status] })),
 ];
 
+/** The filters the address carries: the API's, with the dates as days (`until` included). */
+type AddressFilters = Omit<GlobalSmsFilters, 'since' | 'until'> & { since: string; until: string };
+
+/** The start of a day (`2026-11-03`) in the reader's time zone, as ISO 8601; '' for no day. */
+function startOfDay(day: string, daysLater = 0): string {
+  const at = new Date(`${day}T00:00:00`);
+  if (!day || Number.isNaN(at.getTime())) return '';
+  at.setDate(at.getDate() + daysLater);
+  return at.toISOString();
+}
+
+/** A fix made here, until the list no longer shows the message as needing attention. */
+interface Fix {
+  words: string;
+  at: number;
+}
+
+/** How long a fix is waited for (the system re-attributes within a second or two). */
+const FIX_SETTLES_MS = 30_000;
+
+/** What one fix resolves: every message of an unknown phone, one message, or a number's messages. */
+function fixKey(message: GlobalSmsRow): string {
+  switch (message.attention) {
+    case 'unknown-sender':
+      return `from ${message.from}`;
+    case 'no-holder':
+      return `to ${message.to ?? ''}`;
+    case 'ambiguous':
+    case null:
+      return `message ${message.id}`;
+  }
+}
+
 /**
  * The global SMS tab (admins and managers): every message newest first, searched and filtered,
- * an older page at a time. The filters live in the address, so a search can be reloaded and shared.
+ * an older page at a time; or only what needs attention, each with its fix. The filters live in
+ * the address, so a search can be reloaded and shared.
  */
 export function GlobalSmsPage() {
   const [params, setParams] = useSearchParams();
-  const filters: GlobalSmsFilters = {
+  const address: AddressFilters = {
     q: params.get('q') ?? '',
     direction: params.get('direction') ?? '',
     status: params.get('status') ?? '',
     staffId: params.get('staffId') ?? '',
+    studentId: params.get('studentId') ?? '',
+    attention: params.get('attention') === 'true' ? 'true' : '',
+    since: params.get('since') ?? '',
+    until: params.get('until') ?? '',
   };
-  const setFilter = (name: keyof GlobalSmsFilters, value: string) => {
+  const filters: GlobalSmsFilters = {
+    ...address,
+    since: startOfDay(address.since),
+    until: startOfDay(address.until, 1),
+  };
+  const setFilter = (name: keyof AddressFilters, value: string) => {
     // From the address as it is now, not as this render saw it: a search that settles just as a
     // filter is chosen must not undo it.
     const next = new URLSearchParams(window.location.search);
@@ -81,7 +129,14 @@ export function GlobalSmsPage() {
     // The address follows the typed words once typing pauses, not each keystroke.
   }, [debouncedSearch]);
 
-  const messages = useGlobalSms(filters);
+  const me = useMe();
+  const [fixes, setFixes] = useState(new Map<string, Fix>());
+  const fixOf = (message: GlobalSmsRow) =>
+    message.attention ? fixes.get(fixKey(message)) : undefined;
+  const fixed = (message: GlobalSmsRow, words: string) =>
+    setFixes((before) => new Map(before).set(fixKey(message), { words, at: Date.now() }));
+  const [settling, setSettling] = useState(false);
+  const messages = useGlobalSms(filters, 50, settling ? 1000 : false);
   // The pages asked for with "Older messages", for these filters. A live event refetches only the
   // pages already there and cancels the fetch of an older one, so that one is fetched again after.
   const filtersKey = JSON.stringify(filters);
@@ -94,6 +149,20 @@ export function GlobalSmsPage() {
       void messages.fetchNextPage();
     }
   });
+  // While a fix made here still shows as needing attention, the list is asked again each second
+  // (the system re-attributes the messages shortly after), for half a minute at most.
+  const waiting = (messages.data?.pages ?? []).some((page) =>
+    page.items.some((message) => {
+      const fix = fixOf(message);
+      return fix !== undefined && Date.now() - fix.at < FIX_SETTLES_MS;
+    }),
+  );
+  useEffect(() => {
+    setSettling(waiting);
+    if (!waiting) return;
+    const stop = window.setTimeout(() => setSettling(false), FIX_SETTLES_MS);
+    return () => window.clearTimeout(stop);
+  }, [waiting]);
   const staff = useStaffList(messages.isSuccess);
   const staffOptions = [
     { value: ANY, label: 'Every staff member' },
@@ -111,20 +180,55 @@ export function GlobalSmsPage() {
     setParams(new URLSearchParams(), { replace: true });
   };
 
+  const needsAttention = address.attention === 'true';
+  const otherFilters = Object.entries(address).some(
+    ([name, value]) => name !== 'attention' && value !== '',
+  );
+
   return (
     <Stack maw={1100}>
       <Title order={1} size="h3">
         Global SMS
       </Title>
-      {/* One row on a desk; on a phone, the two short selects share a line. */}
+      <SegmentedControl
+        aria-label="Show"
+        data={[
+          { value: 'all', label: 'All messages' },
+          { value: 'attention', label: 'Needs attention' },
+        ]}
+        value={needsAttention ? 'attention' : 'all'}
+        onChange={(value) => setFilter('attention', value === 'attention' ? 'true' : '')}
+        style={{ alignSelf: 'flex-start' }}
+      />
+      {/* One row on a desk; on a phone, the short fields share a line. */}
       <Grid gap="sm">
-        <Grid.Col span={{ base: 12, sm: 6, md: 3 }}>
+        <Grid.Col span={{ base: 12, sm: 6, md: 4 }}>
           <TextInput
             type="search"
             label="Search"
             placeholder="Words in the message"
             value={search}
             onChange={(event) => setSearch(event.currentTarget.value)}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 6, md: 4 }}>
+          <StudentPicker
+            label="Student"
+            placeholder="Every student"
+            value={address.studentId}
+            onChange={(studentId) => setFilter('studentId', studentId)}
+            clearable
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 6, md: 4 }}>
+          <Select
+            label="Staff member"
+            data={staffOptions}
+            value={filters.staffId || ANY}
+            onChange={(value) => setFilter('staffId', value ?? '')}
+            allowDeselect={false}
+            searchable
+            nothingFoundMessage="No staff member by that name"
           />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 3, md: 3 }}>
@@ -145,15 +249,23 @@ export function GlobalSmsPage() {
             allowDeselect={false}
           />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, sm: 6, md: 3 }}>
-          <Select
-            label="Staff member"
-            data={staffOptions}
-            value={filters.staffId || ANY}
-            onChange={(value) => setFilter('staffId', value ?? '')}
-            allowDeselect={false}
-            searchable
-            nothingFoundMessage="No staff member by that name"
+        <Grid.Col span={{ base: 6, sm: 3, md: 3 }}>
+          <TextInput
+            type="date"
+            label="From day"
+            value={address.since}
+            max={address.until || undefined}
+            onChange={(event) => setFilter('since', event.currentTarget.value)}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, sm: 3, md: 3 }}>
+          <TextInput
+            type="date"
+            label="To day"
+            description={undefined}
+            value={address.until}
+            min={address.since || undefined}
+            onChange={(event) => setFilter('until', event.currentTarget.value)}
           />
         </Grid.Col>
       </Grid>
@@ -161,7 +273,12 @@ export function GlobalSmsPage() {
       {messages.isError && <Alert color="red">{messages.error.message}</Alert>}
       {messages.isSuccess && items.length === 0 && (
         <Stack gap="xs" align="flex-start">
-          {filtered ? (
+          {needsAttention && !otherFilters ? (
+            <Text>
+              Nothing needs attention. Messages from unknown phones, from phones several students
+              share, and to numbers nobody holds show up here.
+            </Text>
+          ) : filtered ? (
             <>
               <Text>No message matches these filters.</Text>
               <Button variant="default" size="compact-sm" onClick={clearFilters}>
@@ -179,7 +296,13 @@ export function GlobalSmsPage() {
       {items.length > 0 && (
         <ul className={classes.list} aria-label="Messages">
           {items.map((message) => (
-            <MessageRow key={message.id} message={message} />
+            <MessageRow
+              key={message.id}
+              message={message}
+              role={me.data?.role}
+              fixed={fixOf(message)?.words ?? null}
+              onFixed={(words) => fixed(message, words)}
+            />
           ))}
         </ul>
       )}
@@ -222,8 +345,19 @@ function Refusal() {
   );
 }
 
-/** One message: when, which way, between whom, what was said, and what became of it. */
-export function MessageRow({ message }: { message: GlobalSmsRow }) {
+/** One message: when, which way, between whom, what was said, what became of it, and why. */
+export function MessageRow({
+  message,
+  role,
+  fixed = null,
+  onFixed = () => undefined,
+}: {
+  message: GlobalSmsRow;
+  role?: Role;
+  /** What was done here about its needing attention, while the list catches up. */
+  fixed?: string | null;
+  onFixed?: (words: string) => void;
+}) {
   const incoming = message.direction === 'inbound';
   const studentPhone = incoming ? message.from : message.to;
   const student = message.studentId ? (
@@ -261,12 +395,27 @@ export function MessageRow({ message }: { message: GlobalSmsRow }) {
           )}
         </Text>
       </div>
-      <Text size="sm" className={classes.body}>
+      <Highlight size="sm" className={classes.body} highlight={message.matches}>
         {message.body}
-      </Text>
+      </Highlight>
       <Text size="sm" className={classes.status}>
         {statusWords(message)}
       </Text>
+      {message.route && (
+        <div className={classes.route}>
+          {/* What needs attention says why at once; otherwise the reason is a click away. */}
+          {message.attention ? (
+            <RouteWords message={message} studentName={message.studentName} />
+          ) : (
+            <WhyHere message={message} studentName={message.studentName} />
+          )}
+        </div>
+      )}
+      {message.attention && (
+        <div className={classes.fix}>
+          <AttentionActions message={message} role={role} done={fixed} onDone={onFixed} />
+        </div>
+      )}
     </li>
   );
 }
