@@ -179,6 +179,64 @@ describe('the global SMS tab', () => {
     expect(await page.getByRole('searchbox', { name: 'Search' }).inputValue()).toBe('');
   });
 
+  it('marks the searched words in each message', async () => {
+    await search(`${homework} friday`);
+    await eventually(async () => expect(await rows().count()).toBe(2));
+    for (const row of await rows().all()) {
+      // As written in the message ("Friday"), though searched for in lower case.
+      expect(await row.locator('mark').allTextContents()).toEqual([homework, 'Friday']);
+    }
+  });
+
+  it('filters by student and by day', async () => {
+    await page.goto(`/sms?q=${homework}`);
+    await eventually(async () => expect(await rows().count()).toBe(4));
+    // Names repeat (earlier runs' Tia Students): the option shows her email too.
+    await page.getByRole('combobox', { name: 'Student' }).fill(tia.name);
+    await page.getByRole('option', { name: new RegExp(tia.email) }).click();
+    await eventually(async () => {
+      const shown = await rowTexts();
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toContain(`Tia, your ${homework} is missing`);
+    });
+    expect(new URL(page.url()).searchParams.get('studentId')).toBe(tia.id);
+    await page.getByRole('combobox', { name: 'Student' }).fill('');
+    await eventually(async () => expect(await rows().count()).toBe(4));
+
+    const day = (offset: number) => {
+      const at = new Date();
+      at.setDate(at.getDate() + offset);
+      return `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
+    };
+    await page.getByLabel('From day').fill(day(1));
+    await page.getByText('No message matches these filters.').waitFor();
+    await page.getByLabel('From day').fill(day(0));
+    await page.getByLabel('To day').fill(day(0));
+    await eventually(async () => expect(await rows().count()).toBe(4));
+    expect(new URL(page.url()).searchParams.get('since')).toBe(day(0));
+    await page.getByLabel('To day').fill(day(-1));
+    await page.getByText('No message matches these filters.').waitFor();
+    await page.getByRole('button', { name: 'Clear the search and filters' }).click();
+  });
+
+  it("opens a message's conversation from its row", async () => {
+    await page.goto(`/sms?q=${homework}`);
+    await eventually(async () => expect(await rows().count()).toBe(4));
+    await page
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('link', { name: 'Sam Student' })
+      .first()
+      .click();
+    await page.waitForURL(`**/students/${sam.id}`);
+    await page.getByRole('heading', { name: 'Sam Student' }).waitFor();
+    await page
+      .getByRole('list', { name: 'Messages' })
+      .getByText(`Yes, the ${homework} is due Friday`)
+      .waitFor();
+    await page.goBack();
+    await eventually(async () => expect(await rows().count()).toBe(4));
+  });
+
   it('pages to older messages, and shows new ones live', async () => {
     for (let batch = 0; batch < PAGE + 2; batch += 10) {
       await Promise.all(

@@ -132,9 +132,7 @@ function PickStudent({
   const pick = usePickStudent();
   return (
     <Stack gap="xs">
-      <Text size="sm">
-        {formatPhone(message.from)} is shared by {candidates.length} students. Who wrote this?
-      </Text>
+      <Text size="sm">Which of the students who share {formatPhone(message.from)} wrote this?</Text>
       {pick.isError && <Alert color="red">{pick.error.message}</Alert>}
       <Group gap="xs">
         {candidates.map((studentId) => {

@@ -51,10 +51,15 @@ export function StudentPicker({
       onChange={(id) => onChange(id ?? '')}
       searchable
       searchValue={search}
-      onSearchChange={setSearch}
+      onSearchChange={(typed) => {
+        setSearch(typed);
+        // Emptying the box of a filter is no student: every student again.
+        if (clearable && typed === '' && value) onChange('');
+      }}
       // The API has searched already (by name, email or phone); the options are its answer.
       filter={({ options }) => options}
       clearable={clearable}
+      clearButtonProps={{ 'aria-label': `Clear ${label.toLowerCase()}` }}
       nothingFoundMessage={
         searching === ''
           ? 'Type a name, email or phone'

@@ -158,6 +158,10 @@ describe('the global SMS tab: search, filters and why', () => {
     await user.click(await screen.findByRole('option', { name: /Tia Student/, hidden: true }));
     await waitFor(() => expect(smsQueries(requests).at(-1)?.get('studentId')).toBe('tia'));
     expect(requests.some((request) => request.url.startsWith('/api/students?q=Tia'))).toBe(true);
+
+    // Emptied, the box filters by no student again.
+    await user.clear(screen.getByRole('combobox', { name: 'Student' }));
+    await waitFor(() => expect(smsQueries(requests).at(-1)?.get('studentId')).toBeNull());
   });
 
   it('says why an incoming message went where it went', async () => {
