@@ -1,6 +1,7 @@
 import pino, { DestinationStream, Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { currentCorrelation } from './correlation';
+import { maskPhonesIn, scrubLogFields } from './scrub';
 
 export type LogFormat = 'json' | 'pretty';
 
@@ -41,7 +42,7 @@ function prettyStream(destination: DestinationStream | undefined): DestinationSt
 /**
  * Logs on stdout. Each line carries the service, the logger's name and, inside a message's work,
  * its correlation id. Message bodies are never logged: `body` is redacted wherever it appears,
- * before either format sees it. JSON is written straight to stdout, with no transport thread.
+ * and every phone number is masked, before either format sees it (`scrubLogFields`). JSON is written straight to stdout, with no transport thread.
  */
 export function createRootLogger(service: string, options: RootLoggerOptions = {}): Logger {
   const format = options.format ?? logFormat();
@@ -52,6 +53,16 @@ export function createRootLogger(service: string, options: RootLoggerOptions = {
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['body', '*.body', 'payload.body', 'req.body'], censor: '[redacted]' },
       mixin: () => ({ ...currentCorrelation() }),
+      // Whatever a caller passes: text redacted at any depth, phones masked in every string.
+      formatters: { log: scrubLogFields },
+      hooks: {
+        logMethod(args, method) {
+          const masked = args.map((arg: unknown) =>
+            typeof arg === 'string' ? maskPhonesIn(arg) : arg,
+          ) as Parameters<typeof method>;
+          method.apply(this, masked);
+        },
+      },
     },
     format === 'pretty'
       ? prettyStream(options.destination)

@@ -96,3 +96,79 @@ describe('logging', () => {
     expect(logFormat({ LOG_FORMAT: 'pretty' }, false)).toBe('pretty');
   });
 });
+
+describe('logs tell no secrets', () => {
+  const jsonLog = () => {
+    const out = capture();
+    return {
+      out,
+      log: createRootLogger('messaging', {
+        level: 'info',
+        format: 'json',
+        destination: out.stream,
+      }),
+    };
+  };
+
+  it('redacts message text at any depth, as routed events carry it', () => {
+    const { out, log } = jsonLog();
+    log.info(
+      { event: { payload: { sms: { body: 'see you at 5', from: '+14155550101' } } } },
+      'routed',
+    );
+    const text = out.text();
+    expect(text).not.toContain('see you at 5');
+    expect(text).not.toContain('+14155550101');
+    expect(text).toContain('+1415***0101');
+  });
+
+  it('masks phone numbers inside messages, error messages and stacks', () => {
+    const { out, log } = jsonLog();
+    const error = new Error("Invalid 'To' Phone Number: +14155550101");
+    log.error(error, 'send refused for +14155550102');
+    log.warn({ err: error, reason: 'Twilio refused +14155550103' }, 'refused');
+    log.warn({ err: String(error) }, 'refused again');
+    const text = out.text();
+    for (const phone of ['+14155550101', '+14155550102', '+14155550103']) {
+      expect(text).not.toContain(phone);
+    }
+    const [first] = jsonLines(text);
+    expect(first.msg).toBe('send refused for +1415***0102');
+    expect(first.err).toMatchObject({
+      type: 'Error',
+      message: "Invalid 'To' Phone Number: +1415***0101",
+    });
+    expect(String((first.err as { stack: string }).stack)).toContain('+1415***0101');
+  });
+
+  it("never writes a failed query's parameters or a failing row", () => {
+    const { out, log } = jsonLog();
+    class QueryFailedError extends Error {
+      query = 'INSERT INTO messaging.messages (from_phone, body) VALUES ($1, $2)';
+      parameters = ['+14155550101', 'see you at 5'];
+      detail = 'Failing row contains (+14155550101, see you at 5).';
+    }
+    log.error({ err: new QueryFailedError('null value in column "x"') }, 'request failed');
+    const text = out.text();
+    expect(text).not.toContain('see you at 5');
+    expect(text).not.toContain('+14155550101');
+    const [line] = jsonLines(text);
+    expect(line.err).toMatchObject({
+      type: 'QueryFailedError',
+      message: 'null value in column "x"',
+      parameters: '[redacted]',
+      detail: '[redacted]',
+    });
+  });
+
+  it('leaves ids, counts and masked phones as they are', () => {
+    const { out, log } = jsonLog();
+    log.info({ messageId: 'm-1', count: 3, from: maskPhone('+14155550101'), at: 1 }, 'sent');
+    expect(jsonLines(out.text())[0]).toMatchObject({
+      messageId: 'm-1',
+      count: 3,
+      from: '+1415***0101',
+      msg: 'sent',
+    });
+  });
+});
