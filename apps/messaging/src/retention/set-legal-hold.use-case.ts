@@ -18,6 +18,9 @@ export class SetLegalHoldUseCase {
   execute(request: LegalHoldRequest): Promise<LegalHoldView> {
     return this.unitOfWork.run(async (manager) => {
       await this.holds.assertStudent(manager, request.studentId);
+      // Waits for a retention run under way (it holds the job's row), so that once this answers
+      // no run can still purge the student's messages with the holds it read before.
+      await manager.query('SELECT 1 FROM messaging.retention_job WHERE id = 1 FOR SHARE');
       const before = await this.holds.find(manager, request.studentId);
       const [row] = await manager.query<HoldRow[]>(
         `INSERT INTO messaging.legal_holds (student_id, reason, set_by) VALUES ($1, $2, $3)
