@@ -22,6 +22,8 @@ export interface NpmStart {
   lines: LogLine[];
   /** The lines that were not JSON (none is the goal). */
   notJson: string[];
+  /** What it wrote on stderr, line by line, when asked to keep it (else stderr is the test's). */
+  stderr: string[];
   /** Resolves with the exit code once it has exited. */
   exited: Promise<number | null>;
   /** SIGTERM, as Ctrl-C stops it (SIGKILL only if it is not gone within 15 s). */
@@ -33,17 +35,20 @@ export interface NpmStart {
  * emulator (unless TWILIO_ACCOUNT_SID is set) and the five services as its children — from the
  * sources, so a test needs no `npm run build`.
  */
-export function npmStart(env: NodeJS.ProcessEnv): NpmStart {
+export function npmStart(env: NodeJS.ProcessEnv, options: { keepStderr?: boolean } = {}): NpmStart {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'tools/start/start.ts'], {
     cwd: ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', options.keepStderr ? 'pipe' : 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => resolve(code)),
   );
   const lines: LogLine[] = [];
   const notJson: string[] = [];
+  const stderr: string[] = [];
+  if (child.stderr)
+    createInterface({ input: child.stderr }).on('line', (text) => stderr.push(text));
   createInterface({ input: child.stdout }).on('line', (text) => {
     try {
       lines.push(JSON.parse(text) as LogLine);
@@ -55,6 +60,7 @@ export function npmStart(env: NodeJS.ProcessEnv): NpmStart {
     process: child,
     lines,
     notJson,
+    stderr,
     exited,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;

@@ -102,6 +102,7 @@ beforeAll(async () => {
       QUIET_HOURS: 'off',
       NODE_EXTRA_CA_CERTS: path.join(ROOT, 'test/support/push-service.crt'),
     }),
+    { keepStderr: true },
   );
   await eventually(
     () =>
@@ -286,4 +287,8 @@ it('logs no phone number and no message text at info and above, failures include
     loud.some((line) => line.raw.includes(`${maya.phone.slice(0, 5)}***${maya.phone.slice(-4)}`)),
   ).toBe(true);
   expect(system.notJson).toEqual([]);
+  // Nothing else reached stderr that could hold either (the whole of it, whatever its level).
+  const stderr = system.stderr.join('\n');
+  for (const phone of phones) expect(stderr).not.toContain(phone);
+  expect(stderr).not.toMatch(/zebracorn-/);
 }, 240_000);
