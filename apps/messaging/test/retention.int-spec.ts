@@ -179,12 +179,26 @@ it('refuses bad legal-hold and retention requests with 400/403/404 and changes n
   const refused = [
     await system.api('PUT', path, { as: admin, body: { reason: 42 } }),
     await system.api('PUT', path, { as: admin, body: { reason: 'x'.repeat(501) } }),
+    await system.api('PUT', path, { as: admin, body: ['case 1'] }),
+    await system.api('PUT', path, {
+      as: admin,
+      raw: { type: 'application/json', text: '"case 1"' },
+    }),
+    await system.api('PUT', path, {
+      as: admin,
+      raw: { type: 'application/json', text: '{"reason":' },
+    }),
   ];
   for (const response of refused) {
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ statusCode: 400, code: 'INVALID_INPUT' });
+    // (Malformed JSON is refused by the gateway's parser, before any code: no `code` then.)
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   }
-  expect(refused[0].body.message).toMatch(/reason/);
+  expect(refused[0].body).toMatchObject({
+    code: 'INVALID_INPUT',
+    message: expect.stringMatching(/reason/),
+  });
+  expect(refused[2].body).toMatchObject({ message: 'the body must be a JSON object' });
   const unknown = await system.api('PUT', `/api/students/${id('nobody')}/legal-hold`, {
     as: admin,
     body: {},

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import { Observable } from 'rxjs';
 import {
+  DomainError,
   GetLegalHold,
   LegalHoldView,
   LiftLegalHold,
@@ -20,6 +21,15 @@ import { BrokerClient } from '@fidelis/runtime';
 import { Caller, CurrentCaller, Roles } from '../auth/auth.decorators';
 
 // Shapes for the API description; the messaging service validates every field.
+
+/** Every field is optional, so a body that is not an object would pass for an empty one. */
+function objectBody<T extends object>(body: unknown): Partial<T> {
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new DomainError('INVALID_INPUT', 'the body must be a JSON object');
+  }
+  return body;
+}
 
 export class LegalHoldBody {
   @ApiPropertyOptional({ description: 'Why (a case number, say); at most 500 characters' })
@@ -73,7 +83,10 @@ export class LegalHoldController {
       'Retention keeps their messages until the hold is lifted. Again: the reason changes.',
   })
   @ApiResponse({ status: 200, description: 'The hold' })
-  @ApiResponse({ status: 400, description: 'reason not a string, or over 500 characters' })
+  @ApiResponse({
+    status: 400,
+    description: 'The body is not an object, or reason not a string or over 500 characters',
+  })
   @ApiResponse({ status: 404, description: 'Unknown student' })
   set(
     @CurrentCaller() caller: Caller,
@@ -83,7 +96,7 @@ export class LegalHoldController {
     return this.services.send(SetLegalHold, {
       actorId: caller.staffId,
       studentId,
-      reason: body?.reason,
+      reason: objectBody<LegalHoldBody>(body).reason,
     });
   }
 
@@ -122,6 +135,7 @@ export class RetentionDevController {
     @CurrentCaller() caller: Caller,
     @Body() body?: RunRetentionBody,
   ): Observable<RetentionReport> {
-    return this.services.send(RunRetention, { actorId: caller.staffId, now: body?.now });
+    const { now } = objectBody<RunRetentionBody>(body);
+    return this.services.send(RunRetention, { actorId: caller.staffId, now });
   }
 }
