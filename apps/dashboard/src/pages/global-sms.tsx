@@ -15,10 +15,10 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import type { GlobalSmsRow, MessageStatus, Role } from '@fidelis/contracts';
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { AttentionActions } from '../components/attention-actions';
-import { RouteWords, WhyHere } from '../components/route-words';
+import { RouteWords } from '../components/route-words';
 import { StudentPicker } from '../components/student-picker';
 import { ApiError } from '../lib/api';
 import { formatPhone, formatWhen, STATUS_WORDS, statusWords } from '../lib/format';
@@ -372,6 +372,8 @@ export function MessageRow({
     'an unknown phone'
   );
   const staff = message.staffName ?? message.staffId ?? 'no one (the number had no holder)';
+  const [whyOpen, setWhyOpen] = useState(false);
+  const whyId = useId();
   return (
     <li className={classes.row}>
       <Text size="sm" c="dimmed" className={classes.when}>
@@ -398,17 +400,25 @@ export function MessageRow({
       <Highlight size="sm" className={classes.body} highlight={message.matches}>
         {message.body}
       </Highlight>
-      <Text size="sm" className={classes.status}>
-        {statusWords(message)}
-      </Text>
-      {message.route && (
+      <div className={classes.status}>
+        <Text size="sm">{statusWords(message)}</Text>
+        {/* What needs attention says why at once; otherwise the reason is a click away. */}
+        {message.route && !message.attention && (
+          <Button
+            variant="subtle"
+            size="compact-xs"
+            px={0}
+            aria-expanded={whyOpen}
+            aria-controls={whyOpen ? whyId : undefined}
+            onClick={() => setWhyOpen(!whyOpen)}
+          >
+            Why here?
+          </Button>
+        )}
+      </div>
+      {message.route && (message.attention || whyOpen) && (
         <div className={classes.route}>
-          {/* What needs attention says why at once; otherwise the reason is a click away. */}
-          {message.attention ? (
-            <RouteWords message={message} studentName={message.studentName} />
-          ) : (
-            <WhyHere message={message} studentName={message.studentName} />
-          )}
+          <RouteWords message={message} studentName={message.studentName} id={whyId} />
         </div>
       )}
       {message.attention && (
