@@ -215,6 +215,22 @@ describe('Needs attention', () => {
     await eventually(async () => expect(await rowOf(bodies.shared).count()).toBe(0));
     const listed = await system.api('GET', `/api/sms?q=class+${word}`, { as: admin });
     expect(listed.body.items[0]).toMatchObject({ studentId: lee.id, attention: null });
+
+    // The next text from that phone goes to Lee, whose conversation on this number is the latest.
+    const again = `Me again ${word}`;
+    await system.text(sharedPhone, carlaNumber, again);
+    await page.goto(`/sms?q=${encodeURIComponent(again)}`);
+    const row = rowOf(again);
+    await row.getByRole('button', { name: 'Why here?' }).click();
+    await row
+      .getByText(
+        `From ${national(sharedPhone)}, shared by 2 students — given to Lee Student, ` +
+          'who texted with this number last',
+        { exact: false },
+      )
+      .waitFor();
+    await page.goto(`/sms?attention=true&q=${word}`);
+    await eventually(async () => expect(await rows().count()).toBe(1));
   });
 
   it('gives the number nobody held to a staff member, and the item goes', async () => {
