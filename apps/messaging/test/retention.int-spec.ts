@@ -108,6 +108,19 @@ async function auditEntries(action: string, since: Date) {
   }[];
 }
 
+/** How many RetentionApplied each other service has handled. */
+async function retentionsHandled(): Promise<number[]> {
+  const { rows } = await system.db.query<{ count: number }>(
+    `SELECT (SELECT count(*) FROM gateway.processed_events WHERE consumer = 'gateway.retention-applied')::int AS count
+     UNION ALL
+     SELECT (SELECT count(*) FROM routing.processed_events WHERE consumer = 'routing.retention-applied')::int
+     UNION ALL
+     SELECT (SELECT count(*) FROM notification.processed_events
+              WHERE consumer = 'notification.retention-applied')::int`,
+  );
+  return rows.map((row) => row.count);
+}
+
 async function dbNow(): Promise<Date> {
   const { rows } = await system.db.query<{ now: Date }>('SELECT clock_timestamp() AS now');
   return rows[0].now;
@@ -283,6 +296,7 @@ it('purges text and media older than the cutoff, except a held student’s, and 
   ];
   const before = await rowsOf(all);
 
+  const handledBefore = await retentionsHandled();
   const first = await runRetention(new Date(cutoff.getTime() + 30 * DAY_MS));
   expect(first.status).toBe(200);
   expect(first.body).toMatchObject({
@@ -334,6 +348,10 @@ it('purges text and media older than the cutoff, except a held student’s, and 
       purged: { 'messaging.messages': firstCount },
     },
   });
+  // Every other service has applied the same cutoff and holds.
+  await eventually(async () =>
+    expect(await retentionsHandled()).toEqual(handledBefore.map((count) => count + 1)),
+  );
   // The bulk reached a held student: its text stays, in messaging and in the audit trail.
   const { rows: keptBulk } = await system.db.query<{ body: string }>(
     'SELECT body FROM messaging.bulks WHERE id = $1',
