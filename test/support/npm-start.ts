@@ -49,7 +49,8 @@ export function npmStart(env: NodeJS.ProcessEnv, options: { keepStderr?: boolean
   const stderr: string[] = [];
   if (child.stderr)
     createInterface({ input: child.stderr }).on('line', (text) => stderr.push(text));
-  createInterface({ input: child.stdout }).on('line', (text) => {
+  // stdout is always piped (stdio above), so the stream is there.
+  createInterface({ input: child.stdout! }).on('line', (text) => {
     try {
       lines.push(JSON.parse(text) as LogLine);
     } catch {
