@@ -10,7 +10,9 @@ import { AuthGuard } from './auth/auth.guard';
 import { DevSignInController } from './auth/dev-sign-in.controller';
 import { DirectoryController } from './directory/directory.controller';
 import { SmsController } from './sms/sms.controller';
+import { StudentRecordController } from './students/student-record.controller';
 import { AuditEntries1764240000310 } from './migrations/1764240000310-audit-entries';
+import { AuditTargets1764240001300 } from './migrations/1764240001300-audit-targets';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { EventsController } from './events/events.controller';
@@ -37,7 +39,11 @@ export class GatewayModule {
           databaseUrl: config.DATABASE_URL,
           rabbitmqUrl: config.RABBITMQ_URL,
           entities: [AuditEntry],
-          migrations: [ReceivedWebhooks1764240000200, AuditEntries1764240000310],
+          migrations: [
+            ReceivedWebhooks1764240000200,
+            AuditEntries1764240000310,
+            AuditTargets1764240001300,
+          ],
         }),
         TerminusModule.forRoot({ logger: false }),
         JwtModule.register({}),
@@ -53,6 +59,7 @@ export class GatewayModule {
         MessagesController,
         SmsController,
         LegalHoldController,
+        StudentRecordController,
         GatewayRetentionController,
         // Without an identity provider there is no other way in; in production there must be none.
         ...(config.NODE_ENV === 'production' ? [] : [DevSignInController, RetentionDevController]),

@@ -27,6 +27,9 @@ import { PacingAnswers1764240001000 } from './migrations/1764240001000-pacing-an
 import { Routes1764240001100 } from './migrations/1764240001100-routes';
 import { ScheduledSends1764240001200 } from './migrations/1764240001200-scheduled-sends';
 import { Retention1764240001400 } from './migrations/1764240001400-retention';
+import { Consent1764240001300 } from './migrations/1764240001300-consent';
+import { ConsentController } from './opt-outs/consent.controller';
+import { DecideOptOutUseCase } from './opt-outs/decide-opt-out.use-case';
 import { LegalHolds } from './retention/legal-holds';
 import { LiftLegalHoldUseCase } from './retention/lift-legal-hold.use-case';
 import { PurgeExpiredMessagesUseCase } from './retention/purge-expired-messages.use-case';
@@ -71,6 +74,7 @@ export class MessagingModule {
             PacingAnswers1764240001000,
             Routes1764240001100,
             ScheduledSends1764240001200,
+            Consent1764240001300,
             Retention1764240001400,
           ],
         }),
@@ -91,6 +95,7 @@ export class MessagingModule {
         RecordNumberUnassignedUseCase,
         RecordNumberReleasedUseCase,
         RecordOptOutUseCase,
+        DecideOptOutUseCase,
         NumberHolders,
         OptOuts,
         MessageStore,
@@ -119,6 +124,7 @@ export class MessagingModule {
         SendingController,
         SmsViewsController,
         RetentionController,
+        ConsentController,
       ],
       exports: [NumberHolders],
     };

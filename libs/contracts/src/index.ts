@@ -25,5 +25,6 @@ export * from './messages/message-view';
 export * from './messages/messages.requests';
 export * from './messages/views.requests';
 export * from './messages/messages.events';
+export * from './messages/consent.requests';
 export * from './push/push.requests';
 export * from './retention/retention';

@@ -20,6 +20,7 @@ export const ATTENTION_WORDS: Record<NonNullable<GlobalSmsRow['attention']>, str
   'unknown-sender': 'Unknown sender',
   ambiguous: 'Shared phone: which student?',
   'no-holder': 'Number without a holder',
+  'possible-opt-out': 'May have asked to stop texting',
 };
 
 /**
@@ -57,6 +58,9 @@ export function AttentionActions({
         )
       ) : message.attention === 'ambiguous' ? (
         <PickStudent message={message} onDone={onDone} />
+      ) : message.attention === 'possible-opt-out' ? (
+        // Confirm / dismiss (POST /api/messages/:id/opt-out) comes with the console's next step.
+        <Text size="sm">Not obeyed yet: confirm or dismiss it before texting them again.</Text>
       ) : role === 'admin' ? (
         <AssignNumber message={message} onDone={onDone} />
       ) : (

@@ -86,6 +86,7 @@ function fixKey(message: GlobalSmsRow): string {
     case 'no-holder':
       return `to ${message.to ?? ''}`;
     case 'ambiguous':
+    case 'possible-opt-out':
     case null:
       return `message ${message.id}`;
   }

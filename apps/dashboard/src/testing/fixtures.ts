@@ -29,6 +29,7 @@ export function message(overrides: Partial<RoutedMessageView> = {}): RoutedMessa
     bulkId: null,
     sendAt: null,
     route: null,
+    flags: [],
     createdAt: at,
     updatedAt: at,
     ambiguous: false,

@@ -50,6 +50,17 @@ export class AuditTrailService {
     );
   }
 
+  /** Every entry about these targets (a student and their messages, say), oldest first. */
+  about(targetIds: string[]): Promise<AuditEntry[]> {
+    return this.dataSource
+      .getRepository(AuditEntry)
+      .createQueryBuilder('entry')
+      .where('entry.targetId = ANY(:targetIds)', { targetIds })
+      .orderBy('entry.at', 'ASC')
+      .addOrderBy('entry.id', 'ASC')
+      .getMany();
+  }
+
   /** Newest first (by the time of the change); `before` is the `nextBefore` of the previous page. */
   async find(query: AuditQuery): Promise<{ items: AuditEntry[]; nextBefore: string | null }> {
     const builder = this.dataSource

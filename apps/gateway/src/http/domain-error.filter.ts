@@ -19,7 +19,10 @@ export function httpStatusOf(code: ErrorCode): HttpStatus {
     case 'SENDER_HAS_NO_NUMBER':
     case 'MESSAGE_NOT_AMBIGUOUS':
     case 'MESSAGE_ALREADY_SENT':
+    case 'MESSAGE_NOT_FLAGGED':
       return HttpStatus.CONFLICT;
+    case 'FORBIDDEN':
+      return HttpStatus.FORBIDDEN;
     case 'TWILIO_REJECTED':
     case 'TWILIO_UNREACHABLE':
       return HttpStatus.BAD_GATEWAY;

@@ -14,12 +14,15 @@ import {
   BulkProgressView,
   BulkView,
   CancelMessage,
+  DecideOptOut,
   GetBulkProgress,
   GetBulkUndelivered,
   GetMessage,
   MANAGER_ROLES,
   MAX_BULK_RECIPIENTS,
   MessageView,
+  OPT_OUT_DECISIONS,
+  OptOutDecision,
   ScheduledMessages,
   ScheduledMessageView,
   SendBulk,
@@ -78,6 +81,16 @@ export class SendBulkBody {
 export class AttributeMessageBody {
   @ApiProperty({ description: 'One of the students sharing the phone' })
   studentId: string;
+}
+
+export class OptOutDecisionBody {
+  @ApiProperty({
+    enum: OPT_OUT_DECISIONS,
+    description:
+      '`confirm`: the student asked to stop — opt their phone out of the number, as STOP does; ' +
+      '`dismiss`: they did not — clear the flag',
+  })
+  decision: OptOutDecision;
 }
 
 const IDEMPOTENCY_KEY = {
@@ -236,6 +249,36 @@ export class MessagesController {
       actorId: caller.staffId,
       messageId,
       studentId: body?.studentId,
+    });
+  }
+
+  @Post(':id/opt-out')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Decide on a message that may have asked to stop texting (`flags: ["possible-opt-out"]`)',
+    description:
+      'Admins, managers, and the staff member the message was routed to. `confirm` opts the ' +
+      "student's phone out of the number the message was sent to exactly as a STOP would (later " +
+      'sends go by email) and records it in the consent history with you and the message; ' +
+      '`dismiss` clears the flag. Either way the message leaves Needs attention. Audited as ' +
+      '`message.opt-out-confirmed` / `message.opt-out-dismissed`.',
+  })
+  @ApiResponse({ status: 200, description: 'The message, its flag cleared' })
+  @ApiResponse({ status: 400, description: '`decision` is not "confirm" or "dismiss"' })
+  @ApiResponse({ status: 403, description: 'Not an admin, a manager or its staff member' })
+  @ApiResponse({ status: 404, description: 'Unknown message' })
+  @ApiResponse({ status: 409, description: 'The message is not flagged (any more)' })
+  decideOptOut(
+    @CurrentCaller() caller: Caller,
+    @Param('id') messageId: string,
+    @Body() body: OptOutDecisionBody,
+  ): Observable<MessageView> {
+    return this.services.send(DecideOptOut, {
+      actorId: caller.staffId,
+      actorRole: caller.role,
+      messageId,
+      decision: body?.decision,
     });
   }
 }

@@ -10,7 +10,7 @@ import {
   RouteView,
   SmsRoutedPayload,
 } from '@fidelis/contracts';
-import { optChangeOf, smsSize } from '@fidelis/sms';
+import { flagsOf, optChangeOf, smsSize } from '@fidelis/sms';
 
 /**
  * Last step of inbound mapping: the message is stored in its conversation, once per MessageSid,
@@ -82,18 +82,19 @@ export class StoreInboundSmsUseCase {
           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
                                $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::int[],
                                $11::text[], $12::boolean[], $13::jsonb[], $14::text[], $15::text[],
-                               $16::timestamptz[], $17::jsonb[], $19::jsonb[])
+                               $16::timestamptz[], $17::jsonb[], $19::jsonb[], $20::jsonb[])
             AS m(id, student_id, staff_id, from_phone, to_phone, body, media, status, twilio_sid,
                  segments, encoding, ambiguous, candidates, opt_change, correlation_id,
-                 received_at, stored, route)
+                 received_at, stored, route, flags)
         ), inserted AS (
           INSERT INTO messaging.messages (id, direction, student_id, staff_id, from_phone,
             to_phone, body, media, status, twilio_sid, segments, encoding, ambiguous,
-            candidate_student_ids, opt_change, correlation_id, route, created_at, updated_at)
+            candidate_student_ids, opt_change, correlation_id, route, flags, created_at,
+            updated_at)
           SELECT id, 'inbound', student_id, staff_id, from_phone, to_phone, body, media, status,
                  twilio_sid, segments, encoding, ambiguous,
                  ARRAY(SELECT jsonb_array_elements_text(candidates)), opt_change, correlation_id,
-                 route, received_at, received_at
+                 route, ARRAY(SELECT jsonb_array_elements_text(flags)), received_at, received_at
             FROM m
           ON CONFLICT (twilio_sid) DO NOTHING
           RETURNING id
@@ -124,6 +125,8 @@ export class StoreInboundSmsUseCase {
         announcements.map((announcement) => JSON.stringify(announcement)),
         InboundSmsStored.routingKey,
         routes.map((route) => JSON.stringify(route)),
+        // Asked to stop in other words: not obeyed, flagged for staff (Needs attention).
+        column((m) => JSON.stringify(flagsOf(m.body))),
       ],
     );
   }

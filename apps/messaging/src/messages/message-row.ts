@@ -25,6 +25,7 @@ export interface MessageRow {
   bulk_id: string | null;
   send_at: Date | null;
   route: RouteView | null;
+  flags?: string[];
   created_at: Date;
   updated_at: Date;
 }
@@ -48,6 +49,7 @@ export function toMessageView(row: MessageRow): MessageView {
     bulkId: row.bulk_id,
     sendAt: row.send_at?.toISOString() ?? null,
     route: row.route,
+    flags: row.flags ?? [],
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

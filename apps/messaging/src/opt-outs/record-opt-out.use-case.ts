@@ -12,6 +12,7 @@ export class RecordOptOutUseCase {
     event: EventEnvelope<SmsOptOutChangedPayload>,
     manager: EntityManager,
   ): Promise<void> {
-    await this.optOuts.record(manager, event.payload);
+    const { messageSid, ...change } = event.payload;
+    await this.optOuts.record(manager, { ...change, source: { kind: 'message', messageSid } });
   }
 }

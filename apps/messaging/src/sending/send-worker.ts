@@ -253,6 +253,7 @@ export class SendWorker implements OnApplicationBootstrap, BeforeApplicationShut
               number: send.from,
               optedOut: true,
               at: submittedAt,
+              source: { kind: 'twilio', messageId: send.messageId },
             });
           }
           await this.queue.done(manager, send.messageId);

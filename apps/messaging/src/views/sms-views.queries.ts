@@ -14,11 +14,16 @@ import {
   StudentMessagesRequest,
   TileRow,
 } from '@fidelis/contracts';
+import { POSSIBLE_OPT_OUT } from '@fidelis/sms';
 import { MessageRow, toMessageView } from '../messages/message-row';
 
-/** Inbound messages nobody owns: no student (unknown or ambiguous) or no holder of the number. */
+/**
+ * Inbound messages nobody owns (no student, unknown or ambiguous; no holder of the number) or
+ * flagged as a possible opt-out for staff to decide. Word for word the predicate of the partial
+ * index messages_needing_attention (migration Consent1764240001300), so the planner uses it.
+ */
 export const NEEDS_ATTENTION_SQL =
-  "direction = 'inbound' AND (student_id IS NULL OR staff_id IS NULL)";
+  "direction = 'inbound' AND (student_id IS NULL OR staff_id IS NULL OR 'possible-opt-out' = ANY (flags))";
 
 /** Marks around the words of a body that matched a search (private-use characters, never in SMS). */
 const MATCH_START = '\uE000';
@@ -39,8 +44,9 @@ const RARE_HITS = 2_000;
 function attentionOf(row: RoutedRow): AttentionReason | null {
   if (row.direction !== 'inbound') return null;
   if (row.staff_id === null) return 'no-holder';
-  if (row.student_id !== null) return null;
-  return row.ambiguous ? 'ambiguous' : 'unknown-sender';
+  if (row.student_id === null) return row.ambiguous ? 'ambiguous' : 'unknown-sender';
+  // Who it belongs to comes first; then whether it asked to stop.
+  return row.flags?.includes(POSSIBLE_OPT_OUT) ? 'possible-opt-out' : null;
 }
 
 /** The distinct words between the marks of `ts_headline`, as the body writes them. */

@@ -50,6 +50,7 @@ export class ResolveStudentUseCase {
         number: sms.to,
         optedOut: optChange === 'opted-out',
         at: sms.receivedAt,
+        messageSid: sms.messageSid,
       };
       return [
         { definition: SmsOptOutChanged, event: deriveEnvelope(SmsOptOutChanged, payload, event) },

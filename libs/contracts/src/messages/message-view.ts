@@ -64,6 +64,8 @@ export interface MessageView {
   sendAt: string | null;
   /** Inbound: the routing decision; null for outbound. */
   route: RouteView | null;
+  /** Inbound: what staff should look at, e.g. `possible-opt-out` (asked to stop in other words). */
+  flags: string[];
   createdAt: string;
   updatedAt: string;
 }

@@ -109,6 +109,14 @@ export class SmsOptOutChangedPayload {
 
   @IsISO8601({ strict: true })
   at: string;
+
+  /**
+   * The inbound message whose keyword it was, for the consent history. Optional, so v1 keeps its
+   * shape: a consumer that does not know it drops it (whitelist), and events without it still pass.
+   */
+  @IsOptional()
+  @IsString()
+  messageSid?: string;
 }
 
 export const SmsOptOutChanged = defineEvent(

@@ -24,8 +24,16 @@ export interface RoutedMessageView extends MessageView {
   optChange: OptChange | null;
 }
 
-/** What nobody owns yet: an unknown sender, a shared phone nobody picked, a number without a holder. */
-export const ATTENTION_REASONS = ['unknown-sender', 'ambiguous', 'no-holder'] as const;
+/**
+ * What nobody owns yet (an unknown sender, a shared phone nobody picked, a number without a
+ * holder), or what staff must decide: a message that may ask to stop texting (`possible-opt-out`).
+ */
+export const ATTENTION_REASONS = [
+  'unknown-sender',
+  'ambiguous',
+  'no-holder',
+  'possible-opt-out',
+] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 /** A message of the global SMS tab, with the names of its student and staff member. */
