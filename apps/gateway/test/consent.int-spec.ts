@@ -306,6 +306,57 @@ describe('asking to stop in other words', () => {
   });
 });
 
+describe('an opt-out asked for some other way (email, phone, in person)', () => {
+  const optOut = (studentId: string, body: unknown, as: Staff = dana) =>
+    system.api('POST', `/api/students/${studentId}/opt-out`, { as, body });
+
+  it('is recorded by any staff member, counts as a STOP, and is in the history with them', async () => {
+    const studentPhone = phone(500);
+    const student = await putStudent('Emma Emailed', studentPhone);
+
+    // Bad input is a 400 and changes nothing.
+    for (const number of ['not a number', 42, '+15550001234']) {
+      const refused = await optOut(student, { number });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toContain('number must be one of our numbers');
+    }
+    const phoneless = await putStudent('Noel Nophone', null);
+    expect((await optOut(phoneless, {})).status).toBe(400);
+    expect((await optOut(id('nobody'), {})).status).toBe(404);
+    expect(await consent(student)).toEqual([]);
+    expect(await optedOut(studentPhone)).toBeNull();
+
+    const recorded = await optOut(student, { number: carlaNumber.phoneNumber });
+
+    expect(recorded.status).toBe(200);
+    expect(recorded.body).toEqual([
+      expect.objectContaining({
+        number: carlaNumber.phoneNumber,
+        studentPhone,
+        optedOut: true,
+        source: { kind: 'staff', staffId: dana.staffId, messageId: null },
+      }),
+    ]);
+    expect(await consent(student)).toEqual(recorded.body);
+    expect(await optedOut(studentPhone)).toBe(true);
+    const later = await send(student, 'Are you coming to the review session?');
+    await eventually(async () =>
+      expect((await message(later.id)).fallback).toMatchObject({ channel: 'email' }),
+    );
+    await eventually(async () => {
+      const audit = await system.api('GET', `/api/audit?action=student.opted-out`, { as: admin });
+      expect(audit.body.items).toContainEqual(
+        expect.objectContaining({
+          actorId: dana.staffId,
+          targetType: 'student',
+          targetId: student,
+          after: { numbers: [carlaNumber.phoneNumber], studentPhone },
+        }),
+      );
+    });
+  });
+});
+
 describe("a student's complete record", () => {
   it('exports every SMS both ways, the fallback email, the consent history and the audit', async () => {
     const studentPhone = phone(400);

@@ -30,6 +30,7 @@ import { Retention1764240001400 } from './migrations/1764240001400-retention';
 import { Consent1764240001300 } from './migrations/1764240001300-consent';
 import { ConsentController } from './opt-outs/consent.controller';
 import { DecideOptOutUseCase } from './opt-outs/decide-opt-out.use-case';
+import { StaffOptOutUseCase } from './opt-outs/staff-opt-out.use-case';
 import { LegalHolds } from './retention/legal-holds';
 import { LiftLegalHoldUseCase } from './retention/lift-legal-hold.use-case';
 import { PurgeExpiredMessagesUseCase } from './retention/purge-expired-messages.use-case';
@@ -96,6 +97,7 @@ export class MessagingModule {
         RecordNumberReleasedUseCase,
         RecordOptOutUseCase,
         DecideOptOutUseCase,
+        StaffOptOutUseCase,
         NumberHolders,
         OptOuts,
         MessageStore,

@@ -1,9 +1,10 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOperation,
   ApiProduces,
   ApiProperty,
+  ApiPropertyOptional,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -13,6 +14,7 @@ import {
   ConsentChangeView,
   GetStudent,
   RoutedMessageView,
+  StaffOptOut,
   StudentConsent,
   StudentMessages,
   StudentView,
@@ -43,6 +45,14 @@ class ConsentChangeDoc {
       '(Twilio refused a send: 21610)',
   })
   source: object;
+}
+
+export class StaffOptOutBody {
+  @ApiPropertyOptional({
+    example: '+14155550100',
+    description: 'One of our numbers (E.164); without it, every number of ours',
+  })
+  number?: string;
 }
 
 /** A fallback email as it went to the student, for the export. */
@@ -105,6 +115,34 @@ export class StudentRecordController {
     const student = await firstValueFrom(this.services.send(GetStudent, { studentId }));
     return firstValueFrom(
       this.services.send(StudentConsent, { studentId, smsPhone: student.smsPhone }),
+    );
+  }
+
+  @Post('opt-out')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Record that the student asked, by email, phone or in person, to stop (any staff)',
+    description:
+      "Opts the student's SMS phone out of `number` (or of every number of ours) exactly as a " +
+      'STOP would; later sends go by email. In the consent history with you as its source; ' +
+      'audited as `student.opted-out`. The student opts back in by texting START.',
+  })
+  @ApiResponse({ status: 200, type: [ConsentChangeDoc], description: 'The consent history now' })
+  @ApiResponse({ status: 400, description: 'Not one of our numbers, or no SMS phone' })
+  @ApiResponse({ status: 404, description: 'Unknown student' })
+  async optOut(
+    @CurrentCaller() caller: Caller,
+    @Param('studentId') studentId: string,
+    @Body() body?: StaffOptOutBody,
+  ): Promise<ConsentChangeView[]> {
+    const student = await firstValueFrom(this.services.send(GetStudent, { studentId }));
+    return firstValueFrom(
+      this.services.send(StaffOptOut, {
+        actorId: caller.staffId,
+        studentId,
+        smsPhone: student.smsPhone,
+        number: body?.number,
+      }),
     );
   }
 

@@ -3,20 +3,29 @@ import { Payload } from '@nestjs/microservices';
 import {
   DecideOptOut,
   DecideOptOutRequest,
+  StaffOptOut,
+  StaffOptOutRequest,
   StudentConsent,
   StudentConsentRequest,
 } from '@fidelis/contracts';
 import { OnRequest } from '@fidelis/runtime';
 import { DecideOptOutUseCase } from './decide-opt-out.use-case';
 import { OptOuts } from './opt-outs';
+import { StaffOptOutUseCase } from './staff-opt-out.use-case';
 
-/** Staff decisions on possible opt-outs, and a student's consent history. */
+/** Staff decisions on possible opt-outs, opt-outs asked for some other way, consent history. */
 @Controller()
 export class ConsentController {
   constructor(
     private readonly decideOptOut: DecideOptOutUseCase,
     private readonly optOuts: OptOuts,
+    private readonly staffOptOut: StaffOptOutUseCase,
   ) {}
+
+  @OnRequest(StaffOptOut)
+  optOut(@Payload() request: StaffOptOutRequest) {
+    return this.staffOptOut.execute(request);
+  }
 
   @OnRequest(DecideOptOut)
   decide(@Payload() request: DecideOptOutRequest) {

@@ -5,7 +5,7 @@ import { ConsentChangeView, ConsentSource } from '@fidelis/contracts';
 /** What made a change, as recorded: an inbound message may be known only by its MessageSid yet. */
 export type ConsentChangeSource =
   | { kind: 'message'; messageId?: string; messageSid?: string }
-  | { kind: 'staff'; staffId: string; messageId: string }
+  | { kind: 'staff'; staffId: string; messageId?: string }
   | { kind: 'twilio'; messageId: string };
 
 interface ConsentChangeRow {

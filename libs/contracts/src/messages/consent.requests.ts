@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
 import { ActorRequest } from '../directory/directory.requests';
 import { Role, ROLES } from '../directory/roles';
 import { defineRequest } from '../request-definition';
@@ -28,7 +28,10 @@ export class DecideOptOutRequest extends ActorRequest {
 export type ConsentSource =
   /** A keyword (STOP, START …) in this inbound message. */
   | { kind: 'message'; messageId: string | null }
-  /** A staff member confirmed that this inbound message asked to stop. */
+  /**
+   * A staff member: they confirmed that this inbound message asked to stop, or (no message) the
+   * student asked them some other way — by email, on the phone, in person.
+   */
   | { kind: 'staff'; staffId: string; messageId: string | null }
   /** Twilio refused this outbound message: the phone had opted out (21610). */
   | { kind: 'twilio'; messageId: string };
@@ -58,6 +61,30 @@ export class StudentConsentRequest {
   smsPhone?: string | null;
 }
 
+/**
+ * A staff member records that the student asked, some other way than a text, to stop: their SMS
+ * phone is opted out of `number` (one of ours), or of every number of ours without it.
+ */
+export class StaffOptOutRequest extends ActorRequest {
+  @IsString()
+  @IsNotEmpty()
+  studentId: string;
+
+  /** The student's SMS phone as the directory has it now (the gateway asks it first). */
+  @IsOptional()
+  @IsString()
+  smsPhone?: string | null;
+
+  @IsOptional()
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'number must be one of our numbers, in E.164' })
+  number?: string;
+}
+
+export const StaffOptOut = defineRequest<StaffOptOutRequest, ConsentChangeView[]>(
+  'messaging',
+  'staff-opt-out',
+  StaffOptOutRequest,
+);
 export const DecideOptOut = defineRequest<DecideOptOutRequest, MessageView>(
   'messaging',
   'decide-opt-out',
