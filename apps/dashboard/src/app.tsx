@@ -1,5 +1,8 @@
 import { Route, Routes } from 'react-router';
 import { Layout } from './components/layout';
+import { AuditPage } from './pages/admin/audit';
+import { DirectoryPage } from './pages/admin/directory';
+import { NumbersPage } from './pages/admin/numbers';
 import { BulkPage } from './pages/bulk';
 import { ComposePage } from './pages/compose';
 import { ConversationsLayout, NoConversationOpen } from './pages/conversations';
@@ -25,6 +28,9 @@ export function App() {
         <Route path="compose" element={<ComposePage />} />
         <Route path="bulk" element={<BulkPage />} />
         <Route path="scheduled" element={<ScheduledPage />} />
+        <Route path="admin/numbers" element={<NumbersPage />} />
+        <Route path="admin/directory" element={<DirectoryPage />} />
+        <Route path="admin/audit" element={<AuditPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

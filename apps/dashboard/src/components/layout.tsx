@@ -21,6 +21,12 @@ import { useMe, useTile } from '../lib/queries';
 import { readsGlobalTab } from '../lib/roles';
 import { session } from '../lib/session';
 
+/** The admin's pages, under "Admin" in the navigation. */
+const ADMIN_PAGES = [
+  ['/admin/numbers', 'Numbers'],
+  ['/admin/directory', 'Directory'],
+  ['/admin/audit', 'Audit log'],
+] as const;
 /** The signed-in frame: top bar (me, my number, sign-out), navigation, and the view. */
 export function Layout({ token }: { token: string }) {
   useLiveEvents(token);
@@ -126,6 +132,23 @@ export function Layout({ token }: { token: string }) {
             label="Global SMS"
             active={location.pathname === '/sms' && !location.search.includes('contactPhone')}
           />
+        )}
+        {me?.role === 'admin' && (
+          <NavLink
+            component="button"
+            label="Admin"
+            defaultOpened={location.pathname.startsWith('/admin')}
+          >
+            {ADMIN_PAGES.map(([to, label]) => (
+              <NavLink
+                key={to}
+                component={Link}
+                to={to}
+                label={label}
+                active={location.pathname === to}
+              />
+            ))}
+          </NavLink>
         )}
         {/* Push is asked for on a click only, as browsers require. */}
         {push.data === false && (

@@ -16,6 +16,9 @@ const PLAIN_WORDS: Record<string, string> = {
   SENDER_HAS_NO_NUMBER: "You don't have a texting number yet. An admin can assign one.",
   STUDENT_NOT_FOUND: 'This student is not in the directory.',
   SERVICE_UNAVAILABLE: 'The system is busy for a moment. Try again.',
+  NUMBER_NOT_AVAILABLE:
+    'Twilio no longer has this number: someone else took it. Search again and pick another.',
+  STAFF_HAS_NUMBER: 'This staff member already holds a number. Unassign it first.',
 };
 
 /** What a request that never got an answer says (offline, the gateway down). */
