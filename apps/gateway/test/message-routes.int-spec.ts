@@ -169,6 +169,22 @@ it('keeps an unknown sender in Needs attention until an admin links the phone to
   expect(received).toMatchObject({ studentId: null, staffId: carla.staffId });
   expect(received.route?.student).toEqual({ by: null, candidates: [] });
   expect(await needsAttention(received.id)).toBe('unknown-sender');
+  // The tab's link opens the phone's history: every number's for an admin or a manager, only
+  // her own for a coach.
+  const history = async (as: Staff) =>
+    (
+      await system.api(
+        'GET',
+        `/api/sms/conversation?contactPhone=${encodeURIComponent(stranger)}`,
+        {
+          as,
+        },
+      )
+    ).body.map((m: MessageView) => m.id);
+  expect(await history(admin)).toEqual([received.id]);
+  expect(await history(manager)).toEqual([received.id]);
+  expect(await history(carla)).toEqual([received.id]);
+  expect(await history(dana)).toEqual([]);
 
   const ravi = await putStudent('Ravi Newcomer', stranger);
   await eventually(async () => expect((await message(received.id)).studentId).toBe(ravi));

@@ -26,6 +26,7 @@ import { Outbound1764240000700 } from './migrations/1764240000700-outbound';
 import { PacingAnswers1764240001000 } from './migrations/1764240001000-pacing-answers';
 import { Routes1764240001100 } from './migrations/1764240001100-routes';
 import { ScheduledSends1764240001200 } from './migrations/1764240001200-scheduled-sends';
+import { PhoneHistory1764240001210 } from './migrations/1764240001210-phone-history';
 import { Retention1764240001400 } from './migrations/1764240001400-retention';
 import { Consent1764240001300 } from './migrations/1764240001300-consent';
 import { ConsentController } from './opt-outs/consent.controller';
@@ -75,6 +76,7 @@ export class MessagingModule {
             PacingAnswers1764240001000,
             Routes1764240001100,
             ScheduledSends1764240001200,
+            PhoneHistory1764240001210,
             Consent1764240001300,
             Retention1764240001400,
           ],

@@ -16,6 +16,7 @@ import {
   MarkConversationRead,
   MAX_THREAD_PAGE,
   MessageStatus,
+  Role,
   SearchSms,
   SendTime,
   SmsTile,
@@ -28,6 +29,8 @@ const THREAD_PAGING =
   'Paged from the newest: `limit` gives the newest `limit` messages, and `before` (the id of the ' +
   'oldest message one has) the ones older than it; a page shorter than `limit` is the first. ' +
   'Without `limit`, every message.';
+
+const GLOBAL_READERS: readonly Role[] = ['admin', ...MANAGER_ROLES];
 
 class ReadBody {
   @ApiProperty({ example: '+14155550123', description: 'the other party of the conversation' })
@@ -52,7 +55,9 @@ export class SmsController {
   @Get('sms/conversation')
   @ApiOperation({
     summary: 'One conversation of the caller: the messages with a phone, oldest first',
-    description: THREAD_PAGING,
+    description:
+      `${THREAD_PAGING} Admins and managers get the phone's messages on every number (an ` +
+      'unknown sender in the global tab opens here).',
   })
   @ApiQuery({ name: 'contactPhone', example: '+14155550123' })
   @ApiQuery({ name: 'before', required: false, description: 'the id of a message' })
@@ -66,6 +71,8 @@ export class SmsController {
   ) {
     return this.services.send(Conversation, {
       staffId: caller.staffId,
+      // Who may read the global tab reads a phone's whole history, whichever number it wrote to.
+      everyone: GLOBAL_READERS.includes(caller.role),
       contactPhone,
       before,
       limit,

@@ -115,6 +115,8 @@ export class SmsViewsQueries {
 
   /** A page of the messages between the staff member's number and one phone, oldest first. */
   conversation(request: ConversationPageRequest): Promise<RoutedMessageView[]> {
+    if (request.everyone)
+      return this.threadPage('contact_phone = $1', [request.contactPhone], request);
     return this.threadPage(
       'staff_id = $1 AND contact_phone = $2',
       [request.staffId, request.contactPhone],

@@ -80,6 +80,11 @@ export const MAX_THREAD_PAGE = 500;
  * `before` (or than now). Without `limit`, every message.
  */
 export class ConversationPageRequest extends ConversationRequest {
+  /** The phone's messages on every number, not only the caller's (admins and managers). */
+  @IsOptional()
+  @IsBoolean()
+  everyone?: boolean;
+
   @IsOptional()
   @IsUUID()
   before?: string;
