@@ -144,6 +144,7 @@ describe('GET /api/events', () => {
       ambiguous: true,
       candidateStudentIds: ['s-1', 's-2'],
       optChange: null,
+      flags: [],
     });
   });
 

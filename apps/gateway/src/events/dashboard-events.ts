@@ -40,6 +40,8 @@ export interface SmsReceivedData {
   ambiguous: boolean;
   candidateStudentIds: string[];
   optChange: OptChange | null;
+  /** `possible-opt-out`: asked to stop in its own words; staff confirm or dismiss it. */
+  flags: string[];
 }
 
 export function smsReceived(event: EventEnvelope<InboundSmsStoredPayload>): DashboardEvent {
@@ -62,6 +64,7 @@ export function smsReceived(event: EventEnvelope<InboundSmsStoredPayload>): Dash
     ambiguous: message.ambiguous,
     candidateStudentIds: message.candidateStudentIds,
     optChange: message.optChange ?? null,
+    flags: message.flags ?? [],
   };
   return { id: event.eventId, name: 'sms.received', staffId: data.staffId, data };
 }

@@ -28,7 +28,7 @@ const EXAMPLE = [
   'data: {"id":"…","direction":"inbound","studentId":"s-1","staffId":"c-1","from":"+14155550123",' +
     '"to":"+14155231234","body":"hello","media":[],"status":"received","twilioSid":"SM…",' +
     '"errorCode":null,"fallback":null,"createdAt":"…","studentName":"Ada","ambiguous":false,' +
-    '"candidateStudentIds":[],"optChange":null}',
+    '"candidateStudentIds":[],"optChange":null,"flags":[]}',
   '',
   ': heartbeat',
   '',
@@ -47,7 +47,7 @@ export class EventsController {
     description:
       '`sms.received`: an inbound message on the caller’s number — admins and managers get every ' +
       'message — in the message shape plus `studentName`, `ambiguous`, `candidateStudentIds`, ' +
-      '`optChange`. `sms.status`: a message’s status or email fallback changed (SmsStatusChanged), ' +
+      '`optChange`, `flags` (`possible-opt-out`). `sms.status`: a message’s status or email fallback changed (SmsStatusChanged), ' +
       'for its staff member, admins and managers. Each event’s `id` is unique (the same id twice ' +
       'is the same event); a comment line every 15 s keeps the stream open. Events missed while ' +
       'disconnected are not replayed: reload the views on reconnect.',

@@ -66,6 +66,7 @@ export class StoreInboundSmsUseCase {
             media: sms.media,
             status: staffId ? 'received' : 'unroutable',
             optChange: optChangeOf(sms.body),
+            flags: flagsOf(sms.body),
             receivedAt: sms.receivedAt,
           },
           { cause: event },
@@ -126,7 +127,7 @@ export class StoreInboundSmsUseCase {
         InboundSmsStored.routingKey,
         routes.map((route) => JSON.stringify(route)),
         // Asked to stop in other words: not obeyed, flagged for staff (Needs attention).
-        column((m) => JSON.stringify(flagsOf(m.body))),
+        column((m) => JSON.stringify(m.flags ?? [])),
       ],
     );
   }

@@ -55,6 +55,14 @@ describe('pushPayload', () => {
       'Opted back in to SMS from your number ("START").',
     );
   });
+
+  it('says when a message may ask to stop texting in its own words', () => {
+    const flagged = sms({ body: 'please stop texting me', flags: ['possible-opt-out'] });
+    expect(pushPayload(flagged).body).toBe('May ask to stop texting: please stop texting me');
+    expect(inboundEmail(flagged, { email: 'coach@example.edu' }).text).toContain(
+      'It is not obeyed until you confirm or dismiss it in the dashboard.',
+    );
+  });
 });
 
 describe('inboundEmail', () => {

@@ -52,6 +52,13 @@ function optNote(sms: InboundSmsStoredPayload): string | null {
   }
 }
 
+/** A message that may ask to stop texting in its own words: not obeyed until staff decide. */
+function flagNote(sms: InboundSmsStoredPayload): string | null {
+  return sms.flags?.includes('possible-opt-out')
+    ? 'This may ask to stop texting. It is not obeyed until you confirm or dismiss it in the dashboard.'
+    : null;
+}
+
 /** Where the dashboard shows the conversation. */
 export function conversationPath(sms: InboundSmsStoredPayload): string {
   return sms.studentId && !sms.ambiguous
@@ -69,7 +76,10 @@ export function pushPayload(sms: InboundSmsStoredPayload): InboundPushPayload {
   return {
     type: 'sms.received',
     title: senderLabel(sms),
-    body: optNote(sms) ?? (text || sms.media.length === 0 ? text : attachments(sms.media.length)),
+    body:
+      optNote(sms) ??
+      (flagNote(sms) ? `May ask to stop texting: ${text}` : null) ??
+      (text || sms.media.length === 0 ? text : attachments(sms.media.length)),
     messageId: sms.messageId,
     studentId: sms.ambiguous ? null : sms.studentId,
     studentName: sms.ambiguous ? null : sms.studentName,
@@ -98,7 +108,7 @@ export function inboundEmail(sms: InboundSmsStoredPayload, staff: { email: strin
       lines.push(`- ${item.url}${item.contentType ? ` (${item.contentType})` : ''}`);
     }
   }
-  const note = optNote(sms);
+  const note = optNote(sms) ?? flagNote(sms);
   if (note) lines.push('', note);
   if (sms.ambiguous) {
     lines.push(

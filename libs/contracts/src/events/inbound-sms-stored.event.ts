@@ -69,6 +69,15 @@ export class InboundSmsStoredPayload {
   @IsIn(OPT_CHANGES)
   optChange: OptChange | null;
 
+  /**
+   * What staff should look at (`possible-opt-out`). Optional, so v1 keeps its shape: an older
+   * consumer drops it, and events stored before it pass without it.
+   */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  flags?: string[];
+
   @IsISO8601({ strict: true })
   receivedAt: string;
 }
