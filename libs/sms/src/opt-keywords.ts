@@ -47,6 +47,8 @@ export const POSSIBLE_OPT_OUT = 'possible-opt-out';
 
 const TEXTING = String.raw`(?:texting|txting|messaging|msging|contacting|sending\s+(?:me\s+|us\s+)?(?:texts|txts|messages|msgs|these|this))`;
 const TEXT = String.raw`(?:text|txt|message|msg|contact)`;
+/** "… of the field trip", "… from the newsletter": about something else than our texts. */
+const ABOUT_SOMETHING_ELSE = String.raw`(?!\s+(?:of|from)\s+(?!(?:these\s+|the\s+|your\s+|this\s+|all\s+)?(?:texts|txts|messages|msgs|sms|texting|messaging|text\s+messages|this\s+number|your\s+list|this\s+list)\b))`;
 const ME = String.raw`(?:me|us|my\s+(?:phone|number|son|daughter|child|kid))`;
 /** Not the speaker stopping themselves: "I'll stop texting", "I can't stop texting". */
 const NOT_MYSELF = String.raw`(?<!\b(?:i'll|i|we'll|we|will|can't|cant|cannot|couldn't|won't)\s)`;
@@ -71,12 +73,13 @@ const POSSIBLE_OPT_OUT_PATTERNS: readonly RegExp[] = [
   // "I don't want these texts", "I do not want any more messages"
   /\b(?:do\s*n[o']?t|no\s+longer)\s+want\s+(?:any\s*more\s+|these\s+|your\s+|the\s+|to\s+(?:get|receive)\s+)?(?:\w+\s+)?(?:texts|txts|messages|msgs|sms)\b/,
   // "unsubscribe me", "how do I unsubscribe", "I want to opt out", "opt me out"
-  /\bunsubscribe\b/,
-  /\bopt(?:\s+|-)?out\b/,
+  new RegExp(String.raw`\bunsubscribe\b${ABOUT_SOMETHING_ELSE}`),
+  new RegExp(String.raw`\bopt(?:\s+|-)?out\b${ABOUT_SOMETHING_ELSE}`),
   /\bopt\s+me\s+out\b/,
-  // "take me off this list", "remove me from your texts", "remove my number"
-  /\b(?:take|get)\s+(?:me|my\s+(?:number|phone))\s+off\b/,
-  /\bremove\s+(?:me|my\s+(?:number|phone))\b/,
+  // "take me off this list", "get me off this", "remove me", "remove my number" — not "take me
+  // off the waitlist" or "remove me from the group project"
+  /\b(?:take|get)\s+(?:me|my\s+(?:number|phone))\s+off(?:\s+(?:of\s+)?(?:this|the|your|ur|that|these)\s+(?:\w+\s+)?(?:list|texts|txts|messages|msgs)\b|(?:\s+this)?\s*(?:please|pls|plz)?\s*(?:[.!?,]|$))/,
+  new RegExp(String.raw`\bremove\s+(?:me|my\s+(?:number|phone))\b${ABOUT_SOMETHING_ELSE}`),
   // "leave me alone", "lose my number", "delete my number"
   /\bleave\s+(?:me|us)\s+alone\b/,
   /\b(?:lose|delete|forget)\s+my\s+(?:number|phone\s+number)\b/,
