@@ -3,6 +3,7 @@ import type { GlobalSmsRow, Role } from '@fidelis/contracts';
 import { useState } from 'react';
 import {
   useAssignNumber,
+  useDecideOptOut,
   useLinkPhone,
   useNumbers,
   usePickStudent,
@@ -59,14 +60,67 @@ export function AttentionActions({
       ) : message.attention === 'ambiguous' ? (
         <PickStudent message={message} onDone={onDone} />
       ) : message.attention === 'possible-opt-out' ? (
-        // Confirm / dismiss (POST /api/messages/:id/opt-out) comes with the console's next step.
-        <Text size="sm">Not obeyed yet: confirm or dismiss it before texting them again.</Text>
+        <DecideOptOut message={message} onDone={onDone} />
       ) : role === 'admin' ? (
         <AssignNumber message={message} onDone={onDone} />
       ) : (
         <Text size="sm">An admin can give this number to a staff member.</Text>
       )}
     </div>
+  );
+}
+
+/**
+ * A message that may ask to stop texting, in other words than STOP: the rule says a student may
+ * opt out "by any reasonable means", so staff read it and decide.
+ */
+function DecideOptOut({
+  message,
+  onDone,
+}: {
+  message: GlobalSmsRow;
+  onDone: (words: string) => void;
+}) {
+  const decide = useDecideOptOut();
+  const to = message.to ? formatPhone(message.to) : 'this number';
+  const choose = (decision: 'confirm' | 'dismiss') =>
+    decide.mutate(
+      { messageId: message.id, decision },
+      {
+        onSuccess: () =>
+          onDone(
+            decision === 'confirm'
+              ? `Opted out: texts from ${to} to ${formatPhone(message.from)} now go by email.`
+              : 'Dismissed: texts go on as before.',
+          ),
+      },
+    );
+  return (
+    <Stack gap="xs">
+      <Text size="sm">
+        Not obeyed yet. If they asked to stop, confirm it: they get no more texts from {to}, and
+        what staff send goes by email.
+      </Text>
+      {decide.isError && <Alert color="red">{decide.error.message}</Alert>}
+      <Group>
+        <Button
+          size="compact-sm"
+          color="red"
+          loading={decide.isPending && decide.variables.decision === 'confirm'}
+          onClick={() => choose('confirm')}
+        >
+          Confirm the opt-out
+        </Button>
+        <Button
+          size="compact-sm"
+          variant="default"
+          loading={decide.isPending && decide.variables.decision === 'dismiss'}
+          onClick={() => choose('dismiss')}
+        >
+          Dismiss
+        </Button>
+      </Group>
+    </Stack>
   );
 }
 

@@ -1,7 +1,9 @@
 import type {
   AssignmentView,
   AvailableNumberView,
+  ConsentChangeView,
   ImportResult,
+  LegalHoldView,
   NumberView,
   StudentView,
 } from '@fidelis/contracts';
@@ -186,20 +188,22 @@ export const useAudit = (filters: AuditFilters) =>
   });
 
 /**
- * Downloads the audit trail as CSV. The token is not a cookie, so a plain link cannot carry it:
- * the file is fetched with it and handed to the browser as a download.
+ * Downloads what `path` answers as a file. The token is not a cookie, so a plain link cannot
+ * carry it: the file is fetched with it and handed to the browser as a download, under the name
+ * the API gives (Content-Disposition) or `fallbackName`.
  */
-export async function downloadAuditCsv(filters: AuditFilters): Promise<void> {
-  const response = await fetch(`/api/audit.csv?${auditQuery(filters)}`, {
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
+  const response = await fetch(path, {
     headers: { Authorization: `Bearer ${session.token() ?? ''}` },
   }).catch(() => {
     throw new Error(UNREACHABLE);
   });
+  if (response.status === 401) session.signOut();
   if (!response.ok)
     throw new ApiError(response.status, `The download failed (${response.status}).`);
   const name =
     /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
-    'audit.csv';
+    fallbackName;
   const link = document.createElement('a');
   link.href = URL.createObjectURL(await response.blob());
   link.download = name;
@@ -208,3 +212,35 @@ export async function downloadAuditCsv(filters: AuditFilters): Promise<void> {
   link.remove();
   URL.revokeObjectURL(link.href);
 }
+
+/** The audit trail the filters match, as CSV. */
+export const downloadAuditCsv = (filters: AuditFilters) =>
+  downloadFile(`/api/audit.csv?${auditQuery(filters)}`, 'audit.csv');
+
+/** A student's SMS status per number, every change, newest first. */
+export const useConsent = (studentId: string) =>
+  useQuery({
+    queryKey: ['consent', studentId],
+    queryFn: () =>
+      api<ConsentChangeView[]>(`/api/students/${encodeURIComponent(studentId)}/consent`),
+  });
+
+/** Whether the student's messages are under a legal hold (admins; others are refused). */
+export const useLegalHold = (studentId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: ['legal-hold', studentId],
+    queryFn: () => api<LegalHoldView>(`/api/students/${encodeURIComponent(studentId)}/legal-hold`),
+    enabled,
+  });
+
+export const useSetLegalHold = (studentId: string) => {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (hold: { held: true; reason: string } | { held: false }) =>
+      api<LegalHoldView>(`/api/students/${encodeURIComponent(studentId)}/legal-hold`, {
+        method: hold.held ? 'PUT' : 'DELETE',
+        body: hold.held ? { reason: hold.reason || undefined } : undefined,
+      }),
+    onSettled: () => queries.invalidateQueries({ queryKey: ['legal-hold', studentId] }),
+  });
+};

@@ -87,6 +87,19 @@ export function usePickStudent() {
   });
 }
 
+/** A message that may ask to stop texting: obeyed as a STOP (`confirm`) or not (`dismiss`). */
+export function useDecideOptOut() {
+  const refetch = useRefetchAfterFix();
+  return useMutation({
+    mutationFn: ({ messageId, decision }: { messageId: string; decision: 'confirm' | 'dismiss' }) =>
+      api<MessageView>(`/api/messages/${encodeURIComponent(messageId)}/opt-out`, {
+        method: 'POST',
+        body: { decision },
+      }),
+    onSuccess: refetch,
+  });
+}
+
 /** A number without a holder given to a staff member (admin only). */
 export function useAssignNumber() {
   const refetch = useRefetchAfterFix();

@@ -1,6 +1,7 @@
 import { Alert, Anchor, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { Composer, useSending } from '../components/composer';
+import { StudentRecord } from '../components/student-record';
 import { earlierOf, Thread } from '../components/thread';
 import { formatPhone } from '../lib/format';
 import { newestAt, useMarkRead } from '../lib/mark-read';
@@ -40,6 +41,7 @@ export function StudentPage() {
             {sharesPhoneWith.length === 1 ? 'student' : 'students'}.
           </Text>
         )}
+        <StudentRecord studentId={studentId} name={name} />
       </div>
       {messages.isPending && <Loader aria-label="Loading messages" />}
       {messages.isError && <Alert color="red">{messages.error.message}</Alert>}
