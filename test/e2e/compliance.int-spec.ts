@@ -113,3 +113,61 @@ describe('quiet hours in the dashboard', () => {
     expect(system.emulator.emulator.state.messages.filter((m) => m.to === nia.phone)).toEqual([]);
   });
 });
+
+describe("a student's record and consent in the dashboard", () => {
+  it('puts a message that asks to stop in other words in Needs attention, and the admin confirms it', async () => {
+    const numbers = await system.api('GET', '/api/numbers', { as: admin });
+    const carlaNumber = numbers.body.find(
+      (n: { staffId: string | null }) => n.staffId === carla.staffId,
+    ).phoneNumber as string;
+    await system.text(nia.phone, carlaNumber, 'please stop texting me');
+
+    await page.goto(`/#access_token=${tokenFor(admin.staffId, admin.role)}`);
+    await page.goto('/sms?attention=true');
+    const item = page
+      .getByRole('list', { name: 'Messages' })
+      .getByRole('listitem')
+      .filter({ hasText: 'please stop texting me' });
+    await item.waitFor();
+    expect(await item.textContent()).toContain('May have asked to stop texting');
+    await checkView(page, pageErrors, 'possible-opt-out');
+    await item.getByRole('button', { name: 'Confirm the opt-out' }).click();
+    await item.getByText(/^Opted out: texts from/).waitFor();
+    await eventually(async () => expect(await item.count()).toBe(0), { timeoutMs: 30_000 });
+
+    await page.goto(`/students/${nia.id}`);
+    const status = page.getByText(/^Opted out of texts from/);
+    await status.waitFor();
+    expect(await status.textContent()).toContain('(confirmed by staff)');
+  });
+
+  it("downloads the student's complete record, and places and lifts a legal hold", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: `Download ${nia.name}'s record` }).click(),
+    ]);
+    const record = JSON.parse(
+      await new Promise<string>((resolve, reject) => {
+        void download.createReadStream().then((stream) => {
+          let text = '';
+          stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          stream.on('end', () => resolve(text));
+          stream.on('error', reject);
+        });
+      }),
+    ) as { messages: { body: string }[] };
+    expect(record.messages.map((message) => message.body)).toEqual(
+      expect.arrayContaining(['Your essay is due Friday', 'please stop texting me']),
+    );
+
+    await page.getByRole('textbox', { name: 'Legal hold reason' }).fill('Records request 42');
+    await page.getByRole('button', { name: 'Place a legal hold' }).click();
+    await page.getByText(/^Under a legal hold since/).waitFor();
+    expect(await page.getByText(/^Under a legal hold since/).textContent()).toContain(
+      'Records request 42',
+    );
+    await checkView(page, pageErrors, 'student-record');
+    await page.getByRole('button', { name: 'Lift the legal hold' }).click();
+    await page.getByRole('button', { name: 'Place a legal hold' }).waitFor();
+  });
+});
