@@ -281,6 +281,21 @@ describe('asking to stop in other words', () => {
     });
   });
 
+  it('settles the flag when the student then texts STOP: the opt-out is theirs already', async () => {
+    const studentPhone = phone(302);
+    const student = await putStudent('Sol Stopper', studentPhone);
+    const asked = await text(studentPhone, 'no more texts please');
+    expect(await needsAttention(asked.id)).toBe('possible-opt-out');
+
+    const stop = await text(studentPhone, 'STOP');
+
+    await eventually(async () => expect((await message(asked.id)).flags).toEqual([]));
+    expect(await needsAttention(asked.id)).toBeNull();
+    expect((await consent(student)).map((change) => change.source)).toEqual([
+      { kind: 'message', messageId: stop.id },
+    ]);
+  });
+
   it('clears the flag when a manager dismisses it: no opt-out, gone from Needs attention', async () => {
     const studentPhone = phone(301);
     const student = await putStudent('Dee Dismissed', studentPhone);

@@ -41,7 +41,9 @@ export class OptOuts {
 
   /**
    * Records a change and keeps it in the history. The current status takes the newest change:
-   * one older than what is recorded (arriving late) is history only.
+   * one older than what is recorded (arriving late) is history only. An opt-out settles the
+   * question of the phone's earlier messages to that number that may have asked to stop: their
+   * flag is cleared, and they leave Needs attention.
    */
   async record(
     manager: EntityManager,
@@ -77,6 +79,15 @@ export class OptOuts {
         source.kind === 'staff' ? source.staffId : null,
       ],
     );
+    if (change.optedOut) {
+      await manager.query(
+        `UPDATE messaging.messages
+            SET flags = array_remove(flags, 'possible-opt-out'), updated_at = now()
+          WHERE direction = 'inbound' AND 'possible-opt-out' = ANY (flags)
+            AND from_phone = $1 AND to_phone = $2 AND created_at <= $3`,
+        [change.studentPhone, change.number, change.at],
+      );
+    }
   }
 
   /**
