@@ -21,6 +21,7 @@ import {
 } from '../../lib/admin';
 import { useStaffList } from '../../lib/queries';
 import { AdminRefusal, refusedToAdmin } from './admin-refusal';
+import { ScrollTable } from './scroll-table';
 
 /** The actions the trail records, in the words an admin uses. */
 const ACTION_WORDS: Record<string, string> = {
@@ -137,13 +138,7 @@ export function AuditPage() {
       {audit.isError && <Alert color="red">{audit.error.message}</Alert>}
       {audit.isSuccess && entries.length === 0 && <Text>Nothing matches these filters.</Text>}
       {entries.length > 0 && (
-        // Focusable, so a keyboard can scroll it sideways on a narrow screen (it holds no links).
-        <div
-          tabIndex={0}
-          role="region"
-          aria-label="Audit entries, scrollable"
-          style={{ overflowX: 'auto' }}
-        >
+        <ScrollTable label="Audit entries">
           <Table aria-label="Audit entries" verticalSpacing="xs" miw={640}>
             <Table.Thead>
               <Table.Tr>
@@ -170,7 +165,7 @@ export function AuditPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </div>
+        </ScrollTable>
       )}
       {audit.hasNextPage && (
         <Button

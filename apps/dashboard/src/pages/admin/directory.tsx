@@ -27,6 +27,7 @@ import { useNumbers } from '../../lib/attention-queries';
 import { formatPhone } from '../../lib/format';
 import { useStaffList } from '../../lib/queries';
 import { AdminRefusal, refusedToAdmin } from './admin-refusal';
+import { ScrollTable } from './scroll-table';
 
 const ROLE_WORDS: Record<string, string> = {
   coach: 'Coach',
@@ -58,8 +59,8 @@ export function DirectoryPage() {
       <Title order={2} size="h4">
         Staff
       </Title>
-      <Table.ScrollContainer minWidth={520}>
-        <Table aria-label="Staff" verticalSpacing="xs">
+      <ScrollTable label="Staff">
+        <Table aria-label="Staff" verticalSpacing="xs" miw={520}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
@@ -86,7 +87,7 @@ export function DirectoryPage() {
               })}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       <Students />
       <ImportRoster />
     </Stack>
@@ -122,8 +123,8 @@ function Students() {
         </Text>
       )}
       {students.length > 0 && (
-        <Table.ScrollContainer minWidth={560}>
-          <Table aria-label="Students" verticalSpacing="xs">
+        <ScrollTable label="Students">
+          <Table aria-label="Students" verticalSpacing="xs" miw={560}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
@@ -154,7 +155,7 @@ function Students() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       )}
       {pages.hasNextPage && (
         <Button
@@ -289,8 +290,8 @@ function ImportRoster() {
             {ready.checked} {ready.checked === 1 ? 'student is' : 'students are'} ready. The first
             ones, as they will be stored:
           </Text>
-          <Table.ScrollContainer minWidth={480}>
-            <Table aria-label="Preview" verticalSpacing={4}>
+          <ScrollTable label="Preview">
+            <Table aria-label="Preview" verticalSpacing={4} miw={480}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Id</Table.Th>
@@ -310,7 +311,7 @@ function ImportRoster() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           <Button
             onClick={() => csv && run.mutate(csv)}
             loading={run.isPending}

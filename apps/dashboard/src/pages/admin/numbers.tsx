@@ -27,6 +27,7 @@ import { useNumbers } from '../../lib/attention-queries';
 import { formatPhone } from '../../lib/format';
 import { useStaffList } from '../../lib/queries';
 import { AdminRefusal, refusedToAdmin } from './admin-refusal';
+import { ScrollTable } from './scroll-table';
 
 /** The first few of a list, and how many more: "Ann, Bo, Cy and 12 more". */
 function someOf(items: string[], shown = 5): string {
@@ -77,8 +78,8 @@ export function NumbersPage() {
           </Text>
         </Alert>
       )}
-      <Table.ScrollContainer minWidth={560}>
-        <Table aria-label="Numbers" verticalSpacing="xs">
+      <ScrollTable label="Numbers">
+        <Table aria-label="Numbers" verticalSpacing="xs" miw={560}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Number</Table.Th>
@@ -138,7 +139,7 @@ export function NumbersPage() {
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </ScrollTable>
       {active.length === 0 && (
         <Text c="dimmed">
           No numbers yet. Buy the first one below and give it to a staff member.
