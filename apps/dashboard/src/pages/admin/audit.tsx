@@ -54,10 +54,15 @@ export function AuditPage() {
     until: params.get('until') ?? '',
   };
   const setFilter = (name: keyof AuditFilters, value: string) => {
-    const next = new URLSearchParams(window.location.search);
-    if (value && value !== ANY) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (value && value !== ANY) next.set(name, value);
+        else next.delete(name);
+        return next;
+      },
+      { replace: true },
+    );
   };
   const audit = useAudit(filters);
   const staff = useStaffList(audit.isSuccess);
