@@ -158,7 +158,8 @@ describe('numbers', () => {
   it('fits a 390 px phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
-    await numbersTable().waitFor();
+    // Loaded: with numbers (other tests' on a shared database) or none (all released above).
+    await page.getByRole('heading', { name: 'Buy a number' }).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await checkView(page, pageErrors, 'admin-numbers-390');
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -186,6 +187,8 @@ describe('directory', () => {
     await dialog.waitFor({ state: 'detached' });
     const stored = await system.api('GET', `/api/students/${sam.id}`, { as: admin });
     expect(stored.body.smsPhone).toBe('+14155550199');
+    // The header is fixed: a full-page picture taken scrolled would show it mid-page.
+    await page.evaluate('window.scrollTo(0, 0)');
     await checkView(page, pageErrors, 'admin-directory');
   });
 
@@ -209,6 +212,8 @@ describe('directory', () => {
     await rows.waitFor();
     expect(await rows.textContent()).toContain(`Line 3 (csv-${run}-2): smsPhone`);
     expect(await page.getByRole('button', { name: /^Import \d+ student/ }).count()).toBe(0);
+    // The header is fixed: a full-page picture taken scrolled would show it mid-page.
+    await page.evaluate('window.scrollTo(0, 0)');
     await checkView(page, pageErrors, 'admin-import-errors');
     expect((await system.api('GET', `/api/students/csv-${run}-1`, { as: admin })).status).toBe(404);
 

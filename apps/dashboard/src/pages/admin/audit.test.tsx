@@ -44,11 +44,11 @@ describe('the audit log', () => {
     const table = await screen.findByRole('table', { name: 'Audit entries' });
     const rows = within(table).getAllByRole('row');
     await waitFor(() => expect(rows[1]).toHaveTextContent('Ari AdminBought a number'));
-    expect(rows[1]).toHaveTextContent('phoneNumber: +14155550100, held by Casey Coach');
+    expect(rows[1]).toHaveTextContent('number: (415) 555-0100, held by Casey Coach');
 
     await user.click(screen.getByRole('button', { name: 'Older entries' }));
     await waitFor(() => expect(table).toHaveTextContent('Imported students'));
-    expect(table).toHaveTextContent('count: 3');
+    expect(table).toHaveTextContent('students: how many 3');
     expect(auditQueries(requests).map((query) => query.get('before'))).toEqual([null, 'cursor-1']);
   });
 

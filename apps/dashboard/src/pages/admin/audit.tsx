@@ -19,6 +19,7 @@ import {
   type AuditEntryView,
   type AuditFilters,
 } from '../../lib/admin';
+import { formatPhone } from '../../lib/format';
 import { useStaffList } from '../../lib/queries';
 import { AdminRefusal, refusedToAdmin } from './admin-refusal';
 import { ScrollTable } from './scroll-table';
@@ -186,17 +187,35 @@ export function AuditPage() {
   );
 }
 
-/** The fields of an entry worth a line: the phone, the name, how many, to whom. */
-const TELLING_FIELDS = ['phoneNumber', 'name', 'count', 'recipients', 'to', 'scheduled', 'sendAt'];
+/** The fields of an entry worth a line: the phone, the name, how many, to whom, and their words. */
+const TELLING_FIELDS: [string, string][] = [
+  ['phoneNumber', ''],
+  ['name', 'name'],
+  ['count', 'how many'],
+  ['recipients', 'recipients'],
+  ['to', 'to'],
+  ['sendAt', 'for'],
+];
 
-/** What the entry changed, in one line: its target and the fields that tell what happened. */
+/** A phone as people read it; anything else as it is. */
+const shown = (value: string | number) =>
+  typeof value === 'string' && /^\+\d{8,15}$/.test(value) ? formatPhone(value) : String(value);
+
+/**
+ * What the entry changed, in one line: its target and the fields that tell what happened. The
+ * target's id is shown only when no field tells which it was.
+ */
 function details(entry: AuditEntryView, nameOf: (staffId: string) => string): string {
-  const after = entry.after ?? {};
-  const told = TELLING_FIELDS.flatMap((field) => {
+  const after = entry.after ?? entry.before ?? {};
+  const told = TELLING_FIELDS.flatMap(([field, words]) => {
     const value = after[field];
-    return typeof value === 'string' || typeof value === 'number' ? [`${field}: ${value}`] : [];
+    return typeof value === 'string' || typeof value === 'number'
+      ? [`${words} ${shown(value)}`.trim()]
+      : [];
   });
   const holder = typeof after.staffId === 'string' ? [`held by ${nameOf(after.staffId)}`] : [];
-  const what = [...told, ...holder].join(', ');
-  return `${entry.targetType} ${entry.targetId}${what ? ` — ${what}` : ''}`;
+  const what = [...told, ...holder];
+  return what.length > 0
+    ? `${entry.targetType}: ${what.join(', ')}`
+    : `${entry.targetType} ${entry.targetId}`;
 }

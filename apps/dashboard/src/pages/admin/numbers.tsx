@@ -78,68 +78,70 @@ export function NumbersPage() {
           </Text>
         </Alert>
       )}
-      <ScrollTable label="Numbers">
-        <Table aria-label="Numbers" verticalSpacing="xs" miw={560}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Number</Table.Th>
-              <Table.Th>Held by</Table.Th>
-              <Table.Th>Since</Table.Th>
-              <Table.Th>Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {active.map((number) => (
-              <Table.Tr key={number.id}>
-                <Table.Td>{formatPhone(number.phoneNumber)}</Table.Td>
-                <Table.Td>
-                  {number.staffId ? nameOf(number.staffId) : <Badge color="yellow">Nobody</Badge>}
-                </Table.Td>
-                <Table.Td>{number.assignedAt ? day(number.assignedAt) : '—'}</Table.Td>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Button
-                      size="compact-sm"
-                      variant="default"
-                      onClick={() => setAsked({ kind: 'assign', number })}
-                      aria-label={`${number.staffId ? 'Reassign' : 'Assign'} ${formatPhone(number.phoneNumber)}`}
-                    >
-                      {number.staffId ? 'Reassign' : 'Assign'}
-                    </Button>
-                    {number.staffId && (
+      {active.length > 0 && (
+        <ScrollTable label="Numbers">
+          <Table aria-label="Numbers" verticalSpacing="xs" miw={560}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Number</Table.Th>
+                <Table.Th>Held by</Table.Th>
+                <Table.Th>Since</Table.Th>
+                <Table.Th>Actions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {active.map((number) => (
+                <Table.Tr key={number.id}>
+                  <Table.Td>{formatPhone(number.phoneNumber)}</Table.Td>
+                  <Table.Td>
+                    {number.staffId ? nameOf(number.staffId) : <Badge color="yellow">Nobody</Badge>}
+                  </Table.Td>
+                  <Table.Td>{number.assignedAt ? day(number.assignedAt) : '—'}</Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
                       <Button
                         size="compact-sm"
                         variant="default"
-                        onClick={() => setAsked({ kind: 'unassign', number })}
-                        aria-label={`Unassign ${formatPhone(number.phoneNumber)}`}
+                        onClick={() => setAsked({ kind: 'assign', number })}
+                        aria-label={`${number.staffId ? 'Reassign' : 'Assign'} ${formatPhone(number.phoneNumber)}`}
                       >
-                        Unassign
+                        {number.staffId ? 'Reassign' : 'Assign'}
                       </Button>
-                    )}
-                    <Button
-                      size="compact-sm"
-                      variant="subtle"
-                      onClick={() => setHistory(number)}
-                      aria-label={`History of ${formatPhone(number.phoneNumber)}`}
-                    >
-                      History
-                    </Button>
-                    <Button
-                      size="compact-sm"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => setAsked({ kind: 'release', number })}
-                      aria-label={`Release ${formatPhone(number.phoneNumber)}`}
-                    >
-                      Release
-                    </Button>
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </ScrollTable>
+                      {number.staffId && (
+                        <Button
+                          size="compact-sm"
+                          variant="default"
+                          onClick={() => setAsked({ kind: 'unassign', number })}
+                          aria-label={`Unassign ${formatPhone(number.phoneNumber)}`}
+                        >
+                          Unassign
+                        </Button>
+                      )}
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        onClick={() => setHistory(number)}
+                        aria-label={`History of ${formatPhone(number.phoneNumber)}`}
+                      >
+                        History
+                      </Button>
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => setAsked({ kind: 'release', number })}
+                        aria-label={`Release ${formatPhone(number.phoneNumber)}`}
+                      >
+                        Release
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollTable>
+      )}
       {active.length === 0 && (
         <Text c="dimmed">
           No numbers yet. Buy the first one below and give it to a staff member.
@@ -147,7 +149,8 @@ export function NumbersPage() {
       )}
       {released.length > 0 && (
         <Text size="sm" c="dimmed">
-          Released to Twilio: {someOf(released.map((number) => formatPhone(number.phoneNumber)))}.
+          Released to Twilio:{' '}
+          {someOf([...new Set(released.map((number) => formatPhone(number.phoneNumber)))])}.
         </Text>
       )}
       <BuyNumbers staff={people} withoutNumber={withoutNumber} />
