@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { checkView, openDashboard } from '../support/browser';
+import { checkView, downloadedText, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
@@ -246,14 +246,7 @@ describe('audit log', () => {
       page.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
-    const csv = await new Promise<string>((resolve, reject) => {
-      void download.createReadStream().then((stream) => {
-        let text = '';
-        stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        stream.on('end', () => resolve(text));
-        stream.on('error', reject);
-      });
-    });
+    const csv = await downloadedText(download);
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('at,actor,action,targetType,targetId,before,after');
     expect(lines.slice(1).length).toBeGreaterThan(0);

@@ -1,10 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
-import { checkView, openDashboard } from '../support/browser';
+import { checkView, downloadedText, openDashboard } from '../support/browser';
 import { ensureDashboardBuilt } from '../support/dashboard-build';
 import { eventually } from '../support/eventually';
 import { startSystem, TestSystem } from '../support/system';
+import { zoneWhereItIs } from '../support/time-zones';
 import { tokenFor } from '../support/tokens';
 
 /**
@@ -15,19 +16,11 @@ const run = randomBytes(3).toString('hex');
 const admin = { staffId: `admin-quiet-${run}`, role: 'admin' as const };
 const carla = { staffId: `coach-quiet-${run}`, role: 'coach' as const };
 
-/** A fixed-offset zone where it is the small hours now (none near 21:00 or 08:00). */
-function zoneAtNight(): string {
-  for (let offset = -12; offset <= 14; offset += 1) {
-    const zone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-    if ([1, 2, 3, 4, 5].includes(DateTime.now().setZone(zone).hour)) return zone;
-  }
-  throw new Error('no zone where it is night');
-}
 const nia = {
   id: `nia-quiet-${run}`,
   name: 'Nia Night',
   phone: `+1415555${randomInt(1000, 10_000)}`,
-  timezone: zoneAtNight(),
+  timezone: zoneWhereItIs([1, 2, 3, 4, 5]),
 };
 
 let system: TestSystem;
@@ -146,16 +139,7 @@ describe("a student's record and consent in the dashboard", () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: `Download ${nia.name}'s record` }).click(),
     ]);
-    const record = JSON.parse(
-      await new Promise<string>((resolve, reject) => {
-        void download.createReadStream().then((stream) => {
-          let text = '';
-          stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          stream.on('end', () => resolve(text));
-          stream.on('error', reject);
-        });
-      }),
-    ) as { messages: { body: string }[] };
+    const record = JSON.parse(await downloadedText(download)) as { messages: { body: string }[] };
     expect(record.messages.map((message) => message.body)).toEqual(
       expect.arrayContaining(['Your essay is due Friday', 'please stop texting me']),
     );

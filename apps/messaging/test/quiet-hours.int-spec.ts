@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { BulkProgressView, MessageView, Role } from '@fidelis/contracts';
 import { eventually } from '../../../test/support/eventually';
 import { startSystem, TestSystem } from '../../../test/support/system';
+import { zoneWhereItIs } from '../../../test/support/time-zones';
 
 /**
  * Quiet hours (21:00–08:00 in the student's time zone) and scheduled sends, end to end. The
@@ -14,15 +15,6 @@ const run = parseInt(randomBytes(3).toString('hex'), 16);
 const phone = (index: number) =>
   `+1917${String(2_000_000 + ((run * 131 + index * 7919) % 7_000_000)).padStart(7, '0')}`;
 
-/** A fixed-offset zone whose local hour now is within `hours` (none is near 21:00 or 08:00). */
-function zoneWhereItIs(hours: number[]): string {
-  for (let offset = -12; offset <= 14; offset += 1) {
-    // IANA's Etc zones are named with the sign reversed: Etc/GMT+5 is UTC−5.
-    const zone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-    if (hours.includes(DateTime.now().setZone(zone).hour)) return zone;
-  }
-  throw new Error(`no zone where it is ${hours.join('/')} o'clock`);
-}
 const NIGHT_ZONE = zoneWhereItIs([1, 2, 3, 4, 5]);
 const DAY_ZONE = zoneWhereItIs([11, 12, 13, 14, 15, 16]);
 /** The next 08:00 in `zone`, as the API writes it. */
