@@ -114,15 +114,37 @@ async function forgetEarlierTests(): Promise<void> {
   }
 }
 
-export async function activeNumbers(): Promise<string[]> {
+/**
+ * The test database outlives the emulator: a number an earlier test used is not for sale in the
+ * emulator at `emulatorUrl`, so no holder inherits that test's messages (replies that nobody
+ * held go to a number's next holder).
+ */
+export async function withholdUsedNumbers(emulatorUrl: string): Promise<void> {
+  for (const phoneNumber of await usedNumbers()) {
+    const answer = await fetch(`${emulatorUrl}/_emulator/unavailable`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ phoneNumber }),
+    });
+    if (!answer.ok) throw new Error(`the emulator kept ${phoneNumber} for sale: ${answer.status}`);
+  }
+}
+
+/**
+ * Every number the test database has known as the system's: held or released by the numbers
+ * service, or texted through by a test that bought it straight from the emulator.
+ */
+async function usedNumbers(): Promise<string[]> {
   const db = new Pool({ connectionString: DATABASE_URL, max: 1 });
   try {
     const { rows } = await db.query<{ phone_number: string }>(
-      "SELECT phone_number FROM numbers.phone_numbers WHERE status = 'active'",
+      `SELECT phone_number FROM numbers.phone_numbers
+       UNION SELECT to_phone FROM messaging.messages WHERE direction = 'inbound' AND to_phone IS NOT NULL
+       UNION SELECT from_phone FROM messaging.messages WHERE direction = 'outbound'`,
     );
     return rows.map((row) => row.phone_number);
   } catch {
-    return []; // a fresh database: the numbers service has not migrated yet
+    return []; // a fresh database: the services have not migrated yet
   } finally {
     await db.end();
   }
@@ -142,10 +164,7 @@ export interface SystemOptions {
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   await forgetEarlierTests();
   const emulator = await startEmulator();
-  // The test database outlives the emulator: numbers it still records as ours are not for sale.
-  for (const phoneNumber of await activeNumbers()) {
-    emulator.emulator.state.unavailableNumbers.add(phoneNumber);
-  }
+  await withholdUsedNumbers(emulator.url);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {

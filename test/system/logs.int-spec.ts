@@ -8,7 +8,7 @@ import { eventually } from '../support/eventually';
 import { DATABASE_URL, RABBITMQ_URL } from '../support/infrastructure';
 import { freePort } from '../support/free-port';
 import { NpmStart, npmStart, withoutTwilioAccount } from '../support/npm-start';
-import { activeNumbers, ApiOptions, callApi } from '../support/system';
+import { ApiOptions, callApi, withholdUsedNumbers } from '../support/system';
 import { postSignedForm } from '../support/webhooks';
 
 /**
@@ -111,10 +111,7 @@ beforeAll(async () => {
       ),
     { timeoutMs: 120_000, intervalMs: 250 },
   );
-  // The test database outlives the emulator: numbers it still records as ours are not for sale.
-  for (const phoneNumber of await activeNumbers()) {
-    await emulator('/unavailable', { phoneNumber });
-  }
+  await withholdUsedNumbers(emulatorUrl);
 }, 150_000);
 
 afterAll(async () => {

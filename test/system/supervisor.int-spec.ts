@@ -8,7 +8,7 @@ import { DATABASE_URL, RABBITMQ_URL } from '../support/infrastructure';
 import { PushService, startPushService, TestSubscription } from '../support/push-service';
 import { freePort } from '../support/free-port';
 import { LogLine, NpmStart, npmStart, withoutTwilioAccount } from '../support/npm-start';
-import { activeNumbers, ApiOptions, callApi } from '../support/system';
+import { ApiOptions, callApi, withholdUsedNumbers } from '../support/system';
 import { postSignedForm } from '../support/webhooks';
 
 /**
@@ -202,15 +202,7 @@ beforeAll(async () => {
     { timeoutMs: 90_000, intervalMs: 250 },
   );
 
-  // The test database outlives the emulator: numbers it still records as ours are not for sale.
-  const emulator = `http://127.0.0.1:${env.TWILIO_EMULATOR_PORT}/_emulator/unavailable`;
-  for (const phoneNumber of await activeNumbers()) {
-    await fetch(emulator, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ phoneNumber }),
-    });
-  }
+  await withholdUsedNumbers(`http://127.0.0.1:${env.TWILIO_EMULATOR_PORT}`);
   const taken = new Set(
     (await db.query<{ sms_phone: string }>('SELECT sms_phone FROM numbers.students')).rows.map(
       (row) => row.sms_phone,
