@@ -317,6 +317,11 @@ export class Broker {
         this.log.warn({ err: error.message }, 'RabbitMQ connection error'),
       );
       connection.on('close', () => this.onConnectionLost(connection));
+      // A resource alarm (low disk or memory) stops every publish until it clears: say why.
+      connection.on('blocked', (reason: string) =>
+        this.log.error({ reason }, 'RabbitMQ blocks publishing until its alarm clears'),
+      );
+      connection.on('unblocked', () => this.log.warn('RabbitMQ publishes again'));
       this.connection = connection;
       await this.setUp(connection);
       this.log.info('connected to RabbitMQ');
