@@ -79,7 +79,13 @@ export function DirectoryPage() {
                     <Table.Td>{member.name}</Table.Td>
                     <Table.Td>{ROLE_WORDS[member.role] ?? member.role}</Table.Td>
                     <Table.Td>
-                      {number ? formatPhone(number.phoneNumber) : <Text c="red.9">No number</Text>}
+                      {number ? (
+                        formatPhone(number.phoneNumber)
+                      ) : (
+                        <Text size="sm" c="red.9">
+                          No number
+                        </Text>
+                      )}
                     </Table.Td>
                     <Table.Td>{member.email}</Table.Td>
                   </Table.Tr>
