@@ -45,3 +45,12 @@ export function whenItGoes(iso: string, timezone: string): string {
   const yours = format();
   return theirs === yours ? theirs : `${theirs} their time (${yours} yours)`;
 }
+
+/** `at` as a time of day in `timezone`, with the zone's short name: "10:42 PM PST". */
+export const localTime = (at: Date, timezone: string): string =>
+  at.toLocaleTimeString(undefined, {
+    timeZone: timezone,
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });

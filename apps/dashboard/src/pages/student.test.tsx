@@ -1,6 +1,6 @@
 import type { RoutedMessageView } from '@fidelis/contracts';
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { THREAD_PAGE } from '../lib/queries';
 import { message, student } from '../testing/fixtures';
 import { networkDown, stubFetch, type Reply } from '../testing/fetch-stub';
@@ -114,5 +114,34 @@ describe('StudentPage thread', () => {
     const keys = posts.map((request) => request.headers.get('Idempotency-Key'));
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
+  });
+});
+
+describe('StudentPage profile', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('says what time it is where the student is, in the zone quiet hours read for them', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-07T06:42:00Z'));
+    stubFetch({
+      'GET /api/students/student-1': student(),
+      [NEWEST_PAGE]: [],
+      'GET /api/students/student-1/send-time': { sendAt: null, timezone: 'America/Los_Angeles' },
+      'POST /api/sms/tile/read': {},
+    });
+    renderStudent();
+
+    expect(await screen.findByText('Their time: 10:42 PM PST')).toBeInTheDocument();
+  });
+
+  it('leaves the time out when the API cannot say it', async () => {
+    stubFetch({
+      'GET /api/students/student-1': student(),
+      [NEWEST_PAGE]: [message({ body: 'Hello' })],
+    });
+    renderStudent();
+
+    expect(await screen.findByText('Hello')).toBeInTheDocument();
+    expect(screen.queryByText(/^Their time/)).not.toBeInTheDocument();
   });
 });

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import { Composer, useSending } from '../components/composer';
 import { StudentRecord } from '../components/student-record';
@@ -6,6 +6,7 @@ import { earlierOf, Thread } from '../components/thread';
 import { formatPhone } from '../lib/format';
 import { newestAt, useMarkRead } from '../lib/mark-read';
 import { useStudent, useStudentMessages } from '../lib/queries';
+import { localTime, useSendTime } from '../lib/schedule';
 
 /** The student: who they are, every SMS and fallback email with them, and a composer. */
 export function StudentPage() {
@@ -29,12 +30,11 @@ export function StudentPage() {
         <Title order={2} size="h3">
           {name}
         </Title>
-        <Group gap="xs">
-          <Text size="sm" c="dimmed">
-            {smsPhone ? formatPhone(smsPhone) : 'No SMS phone'}
-            {email ? ` · ${email}` : ''}
-          </Text>
-        </Group>
+        <Text size="sm" c="dimmed">
+          {smsPhone ? formatPhone(smsPhone) : 'No SMS phone'}
+          {email ? ` · ${email}` : ''}
+        </Text>
+        <TheirTime studentId={studentId} />
         {sharesPhoneWith.length > 0 && (
           <Text size="sm" c="dimmed">
             Shares this phone with {sharesPhoneWith.length} other{' '}
@@ -58,5 +58,19 @@ export function StudentPage() {
         note={smsPhone ? undefined : `${name} has no SMS phone: messages go by email.`}
       />
     </Stack>
+  );
+}
+
+/**
+ * The student's time of day, in the zone quiet hours read for them, as of the last answer
+ * (asked again each minute), so staff see it is late there before they write.
+ */
+function TheirTime({ studentId }: { studentId: string }) {
+  const sendTime = useSendTime(studentId);
+  if (!sendTime.data) return null;
+  return (
+    <Text size="sm" c="dimmed">
+      Their time: {localTime(new Date(sendTime.dataUpdatedAt), sendTime.data.timezone)}
+    </Text>
   );
 }
